@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/** The role the broker assumes in a target account when neither the request nor the broker's configuration names one. */
+export const DEFAULT_ROLE_NAME = 'lambda_sts';
+
+/** AssumeRole's lower bound on DurationSeconds. */
+export const MIN_DURATION_SECONDS = 900;
+
+/**
+ * The broker runs as a Lambda execution role, so its AssumeRole is role chaining,
+ * which AWS caps at one hour whatever the target role's MaxSessionDuration says.
+ */
+export const MAX_DURATION_SECONDS = 3600;
+
+/** Requests larger than this, serialised as JSON, are refused before they are read. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** AssumeRole's limit on an inline session policy. */
+export const MAX_POLICY_CHARS = 2048;
+
+/** AssumeRole's limit on managed session policies. */
+export const MAX_POLICY_ARNS = 10;
+
+/** The failure codes of contract v1. Callers may switch on them; they never change meaning. */
+export const ERROR_CODES = [
+  'ValidationError',
+  'AccessDenied',
+  'Throttled',
+  'UpstreamError',
+  'InternalError',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const POLICY_ARN =
+  /^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+
+const isJsonObjectText = (text: string): boolean => {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+};
+
+/** The request of contract v1, as the Lambda Invoke payload or the Function URL body. */
+export const credentialRequestSchema = z.strictObject({
+  accountId: z.string().regex(ACCOUNT_ID, 'must be exactly 12 digits, as a string'),
+  roleName: z
+    .string()
+    .regex(ROLE_NAME, 'must be a role name of 1-64 characters [A-Za-z0-9_+=,.@-], without a path')
+    .optional(),
+  sessionName: z.string().regex(ROLE_SESSION_NAME, 'must be 2-64 characters [A-Za-z0-9_+=,.@-]').optional(),
+  durationSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(MIN_DURATION_SECONDS, `must be at least ${MIN_DURATION_SECONDS}`)
+    .max(
+      MAX_DURATION_SECONDS,
+      `must be at most ${MAX_DURATION_SECONDS}: the broker assumes the target role from its Lambda execution role, which is role chaining, and AWS caps role chaining at one hour`,
+    )
+    .default(MAX_DURATION_SECONDS),
+  policy: z
+    .string()
+    .max(MAX_POLICY_CHARS, `must be at most ${MAX_POLICY_CHARS} characters`)
+    .refine(isJsonObjectText, 'must be an IAM policy document: a JSON object, as a string')
+    .optional(),
+  policyArns: z
+    .array(z.string().regex(POLICY_ARN, 'must be an IAM managed policy ARN'))
+    .max(MAX_POLICY_ARNS, `may hold at most ${MAX_POLICY_ARNS} ARNs`)
+    .optional(),
+});
+
+/** A request as the caller sends it. */
+export type CredentialRequestInput = z.input<typeof credentialRequestSchema>;
+/** A request after validation, with defaults applied. */
+export type CredentialRequest = z.output<typeof credentialRequestSchema>;
+
+/** A success: the credential_process v1 document, plus where the credentials lead. */
+export interface CredentialResponse {
+  readonly Version: 1;
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly SessionToken: string;
+  /** ISO-8601 in UTC, always ending in `Z`. */
+  readonly Expiration: string;
+  readonly AccountId: string;
+  readonly AssumedRoleArn: string;
+}
+
+/** A failure. It never carries a stack trace or a secret. */
+export interface ErrorResponse {
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly requestId: string;
+  };
+}
+
+export type BrokerResponse = CredentialResponse | ErrorResponse;
+
+/** Schemas for reading a broker answer strictly, on the caller's side and in tests. */
+export const credentialResponseSchema = z.strictObject({
+  Version: z.literal(1),
+  AccessKeyId: z.string().min(1),
+  SecretAccessKey: z.string().min(1),
+  SessionToken: z.string().min(1),
+  Expiration: z.iso.datetime({ offset: true }),
+  AccountId: z.string().regex(ACCOUNT_ID),
+  AssumedRoleArn: z.string().startsWith('arn:'),
+});
+
+export const errorResponseSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    requestId: z.string(),
+  }),
+});
+
+export const brokerResponseSchema = z.union([credentialResponseSchema, errorResponseSchema]);
