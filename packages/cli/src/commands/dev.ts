@@ -1,0 +1,111 @@
+import { DEV_ORG, type DevOrg, runWalkthrough, type StartDevOrgOptions, startDevOrg } from '@stscreds/devorg';
+import type { Command } from 'commander';
+
+export interface DevInput {
+  /** Run the walkthrough, then stop instead of serving. */
+  readonly exit: boolean;
+  readonly stateDir: string;
+}
+
+export interface DevDependencies {
+  readonly start: (options: StartDevOrgOptions) => Promise<DevOrg>;
+  readonly print: (line: string) => void;
+  /** Resolves when the user asks to stop (Ctrl-C). */
+  readonly untilInterrupted: () => Promise<void>;
+}
+
+const describeOrg = (org: DevOrg, print: (line: string) => void): void => {
+  const { seeded, broker, paths } = org;
+  print('stscreds dev: a local AWS organization on moto_server');
+  print('');
+  print(
+    `  DevOps   ${DEV_ORG.devopsAccountId}  broker role ${DEV_ORG.brokerRoleName} with policy ${DEV_ORG.brokerPolicyName}`,
+  );
+  for (const target of seeded.targets) {
+    print(
+      `  ${target.alias.padEnd(8)} ${target.accountId}  role ${DEV_ORG.targetRoleName}, bucket ${target.bucket}`,
+    );
+  }
+  print(`  callers  ${seeded.callers.map((c) => c.arn).join(', ')}`);
+  print(`  moto     ${broker.stsEndpoint}  (signatures and IAM policies enforced)`);
+  print(`  broker   ${broker.functionName} on the Lambda Invoke API at ${broker.lambdaEndpoint}`);
+  print(`  state    ${paths.dir}`);
+  print('');
+};
+
+const printNextSteps = (org: DevOrg, print: (line: string) => void): void => {
+  const prod = org.seeded.targets[0];
+  print('');
+  print('Try it from another terminal:');
+  print(`  source ${org.paths.envScript}`);
+  print(
+    `  aws --profile alice lambda invoke --function-name ${DEV_ORG.functionName} --payload '{"accountId":"${prod?.accountId}"}' /dev/stdout`,
+  );
+  print(
+    `  aws --profile bob lambda invoke --function-name ${DEV_ORG.functionName} --payload '{"accountId":"${prod?.accountId}","durationSeconds":7200}' /dev/stdout`,
+  );
+  print(`  cat ${org.paths.brokerJson}`);
+  print('');
+};
+
+/**
+ * Runs the local organization: starts it, walks through it, then serves until interrupted
+ * (or stops at once with `exit`). Answers the process exit code: 0 only if every step of
+ * the walkthrough behaved.
+ *
+ * @example
+ * const code = await runDev({ exit: true, stateDir: '.stscreds/dev' }, deps);
+ */
+export async function runDev(input: DevInput, deps: DevDependencies): Promise<number> {
+  const org = await deps.start({ stateDir: input.stateDir });
+  try {
+    describeOrg(org, deps.print);
+    // The walkthrough's deliberate failures would otherwise interleave broker log lines with its report.
+    org.logger.setLogLevel('ERROR');
+    deps.print('Walkthrough');
+    const steps = await runWalkthrough(org, deps.print);
+    const ok = steps.every((s) => s.ok);
+    deps.print('');
+    deps.print(
+      ok ? `All ${steps.length} steps behaved.` : `${steps.filter((s) => !s.ok).length} step(s) misbehaved.`,
+    );
+    if (input.exit) return ok ? 0 : 1;
+    printNextSteps(org, deps.print);
+    deps.print('Serving until Ctrl-C; the broker logs each invocation below.');
+    org.logger.setLogLevel('INFO');
+    await deps.untilInterrupted();
+    return ok ? 0 : 1;
+  } finally {
+    await org.stop();
+  }
+}
+
+const untilInterrupted = (): Promise<void> =>
+  new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('dev')
+    .description(
+      'run the local organization: moto_server, the broker on the Lambda Invoke API, and a walkthrough',
+    )
+    .option('--exit', 'run the walkthrough and exit: 0 only if every step behaved', false)
+    .option('--state-dir <dir>', 'where to write broker.json and the AWS profiles', DEV_ORG.stateDir)
+    .action(async (options: { exit: boolean; stateDir: string }) => {
+      setExitCode(
+        await runDev(options, {
+          start: startDevOrg,
+          print: (line) => process.stdout.write(`${line}\n`),
+          untilInterrupted,
+        }),
+      );
+    });
+}

@@ -1,0 +1,40 @@
+/** The local organization's shape: one DevOps account, two targets, two callers. */
+export const DEV_ORG = {
+  region: 'us-west-2',
+  devopsAccountId: '111111111111',
+  functionName: 'getSTScreds',
+  /** The broker's execution role, under the seed's name. */
+  brokerRoleName: 'lambda_basic_execution',
+  /** The inline policy on the broker's role, under the seed's name. */
+  brokerPolicyName: 'sts_assumerole',
+  targetRoleName: 'lambda_sts',
+  /** Present in every account, as AWS Organizations creates it; the seeding and the operator use it. */
+  adminRoleName: 'OrganizationAccountAccessRole',
+  targets: [
+    { alias: 'prod', accountId: '222222222222' },
+    { alias: 'staging', accountId: '333333333333' },
+  ],
+  callers: [
+    { name: 'alice', targets: ['prod', 'staging'] },
+    { name: 'bob', targets: ['staging'] },
+  ],
+  /** The seed's managed policies on lambda_sts, under today's names. */
+  targetManagedPolicies: [
+    'arn:aws:iam::aws:policy/AmazonEC2FullAccess',
+    'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+    'arn:aws:iam::aws:policy/CloudWatchFullAccess',
+    'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess',
+    'arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess',
+  ],
+  stateDir: '.stscreds/dev',
+} as const;
+
+/** A target account of the local organization. */
+export interface DevTarget {
+  readonly alias: string;
+  readonly accountId: string;
+}
+
+/** The sample bucket each target account holds, named so that nobody mistakes whose it is. */
+export const sampleBucketName = (target: DevTarget): string =>
+  `stscreds-dev-${target.alias}-${target.accountId}`;

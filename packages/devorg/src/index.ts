@@ -1,0 +1,17 @@
+export type { DevTarget } from './defaults.ts';
+export { DEV_ORG, sampleBucketName } from './defaults.ts';
+export { invokeBroker } from './invokeBroker.ts';
+export type { WalkthroughStep } from './runWalkthrough.ts';
+export { runWalkthrough } from './runWalkthrough.ts';
+export type { DevUser, SeededOrganization, SeededTarget } from './seedOrganization.ts';
+export { seedOrganization } from './seedOrganization.ts';
+export type { InvokableFunction, LambdaInvokeServer, ServeLambdaInvokeOptions } from './serveLambdaInvoke.ts';
+export { MAX_INVOKE_PAYLOAD_BYTES, serveLambdaInvoke } from './serveLambdaInvoke.ts';
+export type { DevOrg, StartDevOrgOptions } from './startDevOrg.ts';
+export { startDevOrg } from './startDevOrg.ts';
+export type { MotoServer, StartMotoServerOptions } from './startMotoServer.ts';
+export { MotoServerError, startMotoServer } from './startMotoServer.ts';
+export type { RecordedRequest, RecordingProxy } from './startRecordingProxy.ts';
+export { startRecordingProxy } from './startRecordingProxy.ts';
+export type { BrokerState, DevState, DevStatePaths } from './writeDevState.ts';
+export { writeDevState } from './writeDevState.ts';

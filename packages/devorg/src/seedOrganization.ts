@@ -1,0 +1,200 @@
+import {
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { DEV_ORG, type DevTarget, sampleBucketName } from './defaults.ts';
+
+/** An IAM user's long-term keys in the DevOps account. */
+export interface DevUser {
+  readonly name: string;
+  readonly arn: string;
+  readonly credentials: Required<Pick<AwsCredentialIdentity, 'accessKeyId' | 'secretAccessKey'>>;
+}
+
+export interface SeededTarget extends DevTarget {
+  readonly roleArn: string;
+  readonly bucket: string;
+}
+
+/** What the seeding made, with the keys that reach it. */
+export interface SeededOrganization {
+  readonly brokerRoleArn: string;
+  /** Stands in for the Lambda service (it assumes the broker's role) and for an administrator. */
+  readonly operator: DevUser;
+  readonly callers: readonly DevUser[];
+  readonly targets: readonly SeededTarget[];
+}
+
+const BOOTSTRAP_CREDENTIALS = { accessKeyId: 'AKIASTSCREDSBOOTSTRAP', secretAccessKey: 'bootstrap' };
+
+const document = (statements: object[]): string =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+const clientConfig = (endpoint: string, credentials: AwsCredentialIdentity) => ({
+  endpoint,
+  region: DEV_ORG.region,
+  credentials,
+});
+
+/** moto places a request in the account of the role its credentials came from. */
+const sessionIn = async (endpoint: string, accountId: string): Promise<AwsCredentialIdentity> => {
+  const sts = new STSClient(clientConfig(endpoint, BOOTSTRAP_CREDENTIALS));
+  const { Credentials: c } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/${DEV_ORG.adminRoleName}`,
+      RoleSessionName: 'stscreds-dev-seed',
+    }),
+  );
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+    throw new Error(`moto gave no session for account ${accountId}`);
+  }
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+};
+
+const createAdminRole = async (iam: IAMClient): Promise<void> => {
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: DEV_ORG.adminRoleName,
+      AssumeRolePolicyDocument: document([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${DEV_ORG.devopsAccountId}:root` },
+          Action: 'sts:AssumeRole',
+        },
+      ]),
+    }),
+  );
+  await iam.send(
+    new AttachRolePolicyCommand({
+      RoleName: DEV_ORG.adminRoleName,
+      PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    }),
+  );
+};
+
+const createUser = async (iam: IAMClient, name: string, policy: string | undefined): Promise<DevUser> => {
+  const { User: user } = await iam.send(new CreateUserCommand({ UserName: name }));
+  if (policy) {
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: name, PolicyName: 'stscreds-dev', PolicyDocument: policy }),
+    );
+  }
+  const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+  if (!user?.Arn || !key?.AccessKeyId || !key.SecretAccessKey)
+    throw new Error(`moto did not create user ${name}`);
+  return {
+    name,
+    arn: user.Arn,
+    credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey },
+  };
+};
+
+const seedDevops = async (iam: IAMClient) => {
+  const operator = await createUser(iam, 'stscreds-dev-operator', undefined);
+  await iam.send(
+    new AttachUserPolicyCommand({
+      UserName: operator.name,
+      PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    }),
+  );
+  const brokerRoleArn = `arn:aws:iam::${DEV_ORG.devopsAccountId}:role/${DEV_ORG.brokerRoleName}`;
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: DEV_ORG.brokerRoleName,
+      // The operator stands in for the Lambda service here. moto checks same-account trust by
+      // matching the AWS principal literally, and fails on a statement with a Service principal alone.
+      AssumeRolePolicyDocument: document([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com', AWS: operator.arn },
+          Action: 'sts:AssumeRole',
+        },
+      ]),
+    }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: DEV_ORG.brokerRoleName,
+      PolicyName: DEV_ORG.brokerPolicyName,
+      PolicyDocument: document([
+        {
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+          Resource: DEV_ORG.targets.map((t) => `arn:aws:iam::${t.accountId}:role/${DEV_ORG.targetRoleName}`),
+        },
+      ]),
+    }),
+  );
+  const functionArn = `arn:aws:lambda:${DEV_ORG.region}:${DEV_ORG.devopsAccountId}:function:${DEV_ORG.functionName}`;
+  const callerPolicy = document([
+    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: functionArn },
+  ]);
+  const callers = [];
+  for (const caller of DEV_ORG.callers) callers.push(await createUser(iam, caller.name, callerPolicy));
+  return { brokerRoleArn, operator, callers };
+};
+
+const seedTarget = async (
+  endpoint: string,
+  target: DevTarget,
+  brokerRoleArn: string,
+): Promise<SeededTarget> => {
+  const credentials = await sessionIn(endpoint, target.accountId);
+  const iam = new IAMClient(clientConfig(endpoint, credentials));
+  await createAdminRole(iam);
+  const { Role: role } = await iam.send(
+    new CreateRoleCommand({
+      RoleName: DEV_ORG.targetRoleName,
+      Description: 'Assumed by the getSTScreds broker in the DevOps account',
+      AssumeRolePolicyDocument: document([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: brokerRoleArn },
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+        },
+      ]),
+    }),
+  );
+  for (const policyArn of DEV_ORG.targetManagedPolicies) {
+    await iam.send(new AttachRolePolicyCommand({ RoleName: DEV_ORG.targetRoleName, PolicyArn: policyArn }));
+  }
+  const bucket = sampleBucketName(target);
+  const s3 = new S3Client({ ...clientConfig(endpoint, credentials), forcePathStyle: true });
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      CreateBucketConfiguration: { LocationConstraint: DEV_ORG.region },
+    }),
+  );
+  if (!role?.Arn) throw new Error(`moto did not create ${DEV_ORG.targetRoleName} in ${target.accountId}`);
+  return { ...target, roleArn: role.Arn, bucket };
+};
+
+/**
+ * Seeds the local organization on a moto whose authentication is still off: the DevOps
+ * account with the broker's role, its `sts_assumerole` policy and the callers; each target
+ * with a `lambda_sts` role that trusts the broker and a sample bucket.
+ *
+ * @example
+ * const moto = await startMotoServer();
+ * const org = await seedOrganization(moto.endpoint);
+ * await moto.enforceAuth();
+ */
+export async function seedOrganization(endpoint: string): Promise<SeededOrganization> {
+  const devopsIam = new IAMClient(clientConfig(endpoint, await sessionIn(endpoint, DEV_ORG.devopsAccountId)));
+  await createAdminRole(devopsIam);
+  const devops = await seedDevops(devopsIam);
+  const targets = await Promise.all(
+    DEV_ORG.targets.map((t) => seedTarget(endpoint, t, devops.brokerRoleArn)),
+  );
+  return { ...devops, targets };
+}

@@ -1,0 +1,89 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { type BrokerHandler, createHandler, createLogger, createStsClient } from '@stscreds/broker';
+import { DEV_ORG } from './defaults.ts';
+import { type SeededOrganization, seedOrganization } from './seedOrganization.ts';
+import { type LambdaInvokeServer, serveLambdaInvoke } from './serveLambdaInvoke.ts';
+import { type MotoServer, startMotoServer } from './startMotoServer.ts';
+import { type BrokerState, type DevStatePaths, writeDevState } from './writeDevState.ts';
+
+export interface StartDevOrgOptions {
+  /** Where the state folder goes. Default: `.stscreds/dev` under the working directory. */
+  readonly stateDir?: string;
+  /** The moto_server executable. Default: `moto_server` on PATH. */
+  readonly motoCommand?: string;
+  /** The broker's logger. Default: the broker's own Powertools logger. */
+  readonly logger?: Logger;
+}
+
+/** A running local organization. */
+export interface DevOrg {
+  readonly moto: MotoServer;
+  readonly lambda: LambdaInvokeServer;
+  readonly seeded: SeededOrganization;
+  readonly broker: BrokerState;
+  readonly handler: BrokerHandler;
+  readonly logger: Logger;
+  readonly paths: DevStatePaths;
+  /** Stops the Lambda endpoint and moto; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Reserved for caller verification: the value a signed identity proof must name. */
+const DEV_AUDIENCE = 'stscreds-dev';
+
+/**
+ * Brings up the whole local organization: moto with the seeded accounts and IAM enforced,
+ * the broker running as its own role's session, served on the Lambda Invoke API, and the
+ * state folder that tells clients where all of it is.
+ *
+ * @example
+ * const org = await startDevOrg({ stateDir: '.stscreds/dev' });
+ * try { … } finally { await org.stop(); }
+ */
+export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<DevOrg> {
+  const moto = await startMotoServer({ ...(options.motoCommand && { command: options.motoCommand }) });
+  let lambda: LambdaInvokeServer | undefined;
+  const stop = async (): Promise<void> => {
+    await lambda?.close();
+    await moto.stop();
+  };
+  try {
+    const seeded = await seedOrganization(moto.endpoint);
+    await moto.enforceAuth();
+
+    // As on Lambda, the broker holds a session of its execution role, renewed before it expires.
+    const credentials = fromTemporaryCredentials({
+      params: { RoleArn: seeded.brokerRoleArn, RoleSessionName: DEV_ORG.functionName, DurationSeconds: 3600 },
+      masterCredentials: seeded.operator.credentials,
+      clientConfig: { endpoint: moto.endpoint, region: DEV_ORG.region },
+    });
+    const logger = options.logger ?? createLogger();
+    const handler = createHandler({
+      config: { region: DEV_ORG.region, partition: 'aws', defaultRoleName: DEV_ORG.targetRoleName },
+      sts: createStsClient({ region: DEV_ORG.region }, { endpoint: moto.endpoint, credentials }),
+      logger,
+    });
+    lambda = await serveLambdaInvoke({
+      functionName: DEV_ORG.functionName,
+      region: DEV_ORG.region,
+      accountId: DEV_ORG.devopsAccountId,
+      handler,
+    });
+    const broker: BrokerState = {
+      lambdaEndpoint: lambda.endpoint,
+      functionName: DEV_ORG.functionName,
+      audience: DEV_AUDIENCE,
+      stsEndpoint: moto.endpoint,
+      region: DEV_ORG.region,
+    };
+    const paths = await writeDevState(options.stateDir ?? DEV_ORG.stateDir, {
+      broker,
+      callers: seeded.callers,
+    });
+    return { moto, lambda, seeded, broker, handler, logger, paths, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { DevUser } from './seedOrganization.ts';
+
+/** What a client needs to find the local broker; written as `broker.json`. */
+export interface BrokerState {
+  readonly lambdaEndpoint: string;
+  readonly functionName: string;
+  readonly audience: string;
+  readonly stsEndpoint: string;
+  readonly region: string;
+}
+
+export interface DevState {
+  readonly broker: BrokerState;
+  /** The profiles of the config and credentials files, one per caller. */
+  readonly callers: readonly DevUser[];
+}
+
+/** The files of the state folder, as absolute paths. */
+export interface DevStatePaths {
+  readonly dir: string;
+  readonly brokerJson: string;
+  readonly config: string;
+  readonly credentials: string;
+  readonly envScript: string;
+}
+
+const SERVICES_SECTION = 'stscreds-dev';
+
+const configFile = (state: DevState): string => {
+  const profiles = state.callers.map(
+    (caller) => `[profile ${caller.name}]\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
+  );
+  const endpoints = [
+    ['lambda', state.broker.lambdaEndpoint],
+    ['sts', state.broker.stsEndpoint],
+    ['iam', state.broker.stsEndpoint],
+    ['s3', state.broker.stsEndpoint],
+  ].map(([service, url]) => `${service} =\n  endpoint_url = ${url}\n`);
+  return [
+    '# Written by `stscreds dev`: profiles of the local organization, whose endpoints are on this machine.',
+    ...profiles,
+    `[services ${SERVICES_SECTION}]\n${endpoints.join('')}`,
+  ].join('\n');
+};
+
+const credentialsFile = (state: DevState): string =>
+  [
+    '# Written by `stscreds dev`: keys of the local organization, valid only on its moto_server.',
+    ...state.callers.map(
+      (caller) =>
+        `[${caller.name}]\naws_access_key_id = ${caller.credentials.accessKeyId}\naws_secret_access_key = ${caller.credentials.secretAccessKey}\n`,
+    ),
+  ].join('\n');
+
+/**
+ * Writes the state folder that clients of the local organization read: `broker.json`, an
+ * AWS `config` and `credentials` file with a profile per caller, and `env.sh`, which points
+ * the AWS CLI and SDKs at those files.
+ *
+ * @example
+ * const paths = await writeDevState('.stscreds/dev', { broker, callers });
+ * // AWS_CONFIG_FILE=paths.config AWS_SHARED_CREDENTIALS_FILE=paths.credentials aws --profile alice …
+ */
+export async function writeDevState(dir: string, state: DevState): Promise<DevStatePaths> {
+  const root = resolve(dir);
+  const paths: DevStatePaths = {
+    dir: root,
+    brokerJson: resolve(root, 'broker.json'),
+    config: resolve(root, 'config'),
+    credentials: resolve(root, 'credentials'),
+    envScript: resolve(root, 'env.sh'),
+  };
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  await chmod(root, 0o700);
+  const files: [string, string][] = [
+    [paths.brokerJson, `${JSON.stringify(state.broker, null, 2)}\n`],
+    [paths.config, configFile(state)],
+    [paths.credentials, credentialsFile(state)],
+    [
+      paths.envScript,
+      `# source me: points the AWS CLI and SDKs at the local organization's profiles\nexport AWS_CONFIG_FILE='${paths.config}'\nexport AWS_SHARED_CREDENTIALS_FILE='${paths.credentials}'\n`,
+    ],
+  ];
+  for (const [path, text] of files) {
+    await writeFile(path, text, { mode: 0o600 });
+    await chmod(path, 0o600);
+  }
+  return paths;
+}
