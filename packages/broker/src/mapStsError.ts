@@ -18,8 +18,10 @@ const CALLER_MISTAKE = new Set(['MalformedPolicyDocument', 'PackedPolicyTooLarge
 
 const MAX_UPSTREAM_MESSAGE_CHARS = 300;
 
-const isServiceError = (error: unknown): error is { name: string; message: string; $metadata: object } =>
-  error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === 'object';
+/** An answer came back from STS; a network failure carries no HTTP status. */
+const isServiceError = (error: unknown): error is Error =>
+  error instanceof Error &&
+  typeof (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode === 'number';
 
 /** Keeps STS's own words short; they describe the caller's request, never a secret. */
 const brief = (message: string): string =>

@@ -37,5 +37,7 @@ describe('mapStsError', () => {
   it('treats anything without service metadata as unreachable STS', () => {
     expect(mapStsError(new TypeError('fetch failed'), ROLE)).toBeInstanceOf(UpstreamError);
     expect(mapStsError('weird', ROLE).message).toBe('STS could not be reached');
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { $metadata: { attempts: 3 } });
+    expect(mapStsError(refused, ROLE).message).toBe('STS could not be reached');
   });
 });
