@@ -10,6 +10,10 @@ export interface AssumeRoleInput {
   readonly durationSeconds: number;
   readonly policy?: string | undefined;
   readonly policyArns?: readonly string[] | undefined;
+  /** The verified caller; needs `sts:SetSourceIdentity` in the target role's trust policy. */
+  readonly sourceIdentity?: string | undefined;
+  /** Session tags; need `sts:TagSession` in the target role's trust policy. */
+  readonly tags?: readonly { readonly Key: string; readonly Value: string }[] | undefined;
 }
 
 /** Credentials that STS issued, with where they lead. */
@@ -45,7 +49,9 @@ export async function assumeRole(sts: STSClient, input: AssumeRoleInput): Promis
         RoleSessionName: input.sessionName,
         DurationSeconds: input.durationSeconds,
         Policy: input.policy,
-        PolicyArns: input.policyArns?.map((arn) => ({ arn })),
+        PolicyArns: input.policyArns?.length ? input.policyArns.map((arn) => ({ arn })) : undefined,
+        SourceIdentity: input.sourceIdentity,
+        Tags: input.tags?.length ? input.tags.map((tag) => ({ ...tag })) : undefined,
       }),
     );
   } catch (error) {

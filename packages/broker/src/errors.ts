@@ -1,4 +1,4 @@
-import type { ErrorCode } from './contract.ts';
+import type { ErrorCode } from '@stscreds/contract';
 
 /**
  * The base of every failure the broker answers with. `code` is the stable contract code;

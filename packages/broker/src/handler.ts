@@ -1,12 +1,38 @@
 /**
- * The Lambda entry of getSTScreds. Configuration, the STS client and the logger are made
- * once per container, at cold start; each invocation only runs the steps.
+ * The Lambda entry of getSTScreds. Configuration, the STS client, the logger and the policy
+ * loader are made once per container, at cold start; each invocation only runs the steps.
+ * A broken configuration does not crash the function: every request fails closed with
+ * InternalError, and the cause is logged.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createHandler } from './createHandler.ts';
 import { createLogger } from './createLogger.ts';
 import { createStsClient } from './createStsClient.ts';
+import { describeError } from './describeError.ts';
+import { InternalError } from './errors.ts';
+import { loadAccessPolicy } from './policy/loadAccessPolicy.ts';
 import { readBrokerConfig } from './readBrokerConfig.ts';
+import { toErrorResponse } from './toErrorResponse.ts';
 
-const config = readBrokerConfig(process.env);
+const logger = createLogger();
 
-export const handler = createHandler({ config, sts: createStsClient(config), logger: createLogger() });
+const build = () => {
+  try {
+    const config = readBrokerConfig(process.env);
+    return createHandler({
+      config,
+      sts: createStsClient(config),
+      logger,
+      loadPolicy: loadAccessPolicy(config.policySource),
+      metrics: new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' }),
+    });
+  } catch (error) {
+    logger.error('the broker cannot start: every request fails closed until its configuration is fixed', {
+      cause: describeError(error),
+    });
+    return async (_event: unknown, context: { awsRequestId: string }) =>
+      toErrorResponse(new InternalError('The broker is misconfigured'), context.awsRequestId);
+  }
+};
+
+export const handler = build();

@@ -1,27 +1,11 @@
 export type { AssumeRoleInput, IssuedCredentials } from './assumeRole.ts';
 export { assumeRole } from './assumeRole.ts';
-export type {
-  BrokerResponse,
-  CredentialRequest,
-  CredentialRequestInput,
-  CredentialResponse,
-  ErrorCode,
-  ErrorResponse,
-} from './contract.ts';
-export {
-  brokerResponseSchema,
-  credentialRequestSchema,
-  credentialResponseSchema,
-  DEFAULT_ROLE_NAME,
-  ERROR_CODES,
-  errorResponseSchema,
-  MAX_DURATION_SECONDS,
-  MAX_POLICY_ARNS,
-  MAX_POLICY_CHARS,
-  MAX_REQUEST_BYTES,
-  MIN_DURATION_SECONDS,
-} from './contract.ts';
-export type { BrokerDependencies, BrokerHandler } from './createHandler.ts';
+export type { SessionAttribution } from './attribution/attributeSession.ts';
+export { attributeSession, CALLER_TAG } from './attribution/attributeSession.ts';
+export type { AuditEvent } from './audit/recordAudit.ts';
+export type { Broker, BrokerDependencies, RequestOrigin } from './createBroker.ts';
+export { createBroker } from './createBroker.ts';
+export type { BrokerHandler } from './createHandler.ts';
 export { createHandler } from './createHandler.ts';
 export { createLogger } from './createLogger.ts';
 export { createStsClient } from './createStsClient.ts';
@@ -35,8 +19,32 @@ export {
   UpstreamError,
   ValidationError,
 } from './errors.ts';
+export {
+  CREDENTIALS_PATH,
+  isFunctionUrlEvent,
+  readFunctionUrlRequest,
+} from './http/readFunctionUrlRequest.ts';
+export type { FunctionUrlResult } from './http/toFunctionUrlResult.ts';
+export { toFunctionUrlResult } from './http/toFunctionUrlResult.ts';
+export type { Caller } from './identity/caller.ts';
+export { toCaller } from './identity/caller.ts';
+export type { CallerIdentity } from './identity/parseCallerIdentity.ts';
+export { parseCallerIdentity } from './identity/parseCallerIdentity.ts';
+export type { ProofRules, ReconstructedProof } from './identity/reconstructProof.ts';
+export { PROOF_MAX_SKEW_MS, reconstructProof } from './identity/reconstructProof.ts';
+export type { VerifyIdentityProofOptions } from './identity/verifyIdentityProof.ts';
+export { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 export { mapStsError } from './mapStsError.ts';
-export type { BrokerConfig } from './readBrokerConfig.ts';
+export type { AccessPolicyDocument, AccessRule } from './policy/accessPolicySchema.ts';
+export { accessPolicySchema } from './policy/accessPolicySchema.ts';
+export type { AccessRequest, Allowed, Decision, Denied } from './policy/authorize.ts';
+export { authorize } from './policy/authorize.ts';
+export type { AccessPolicyLoader, AccessPolicySource } from './policy/loadAccessPolicy.ts';
+export { loadAccessPolicy } from './policy/loadAccessPolicy.ts';
+export { matchesPattern } from './policy/matchesPattern.ts';
+export type { AccessPolicy } from './policy/parseAccessPolicy.ts';
+export { AccessPolicyError, parseAccessPolicy } from './policy/parseAccessPolicy.ts';
+export type { BrokerConfig, BrokerEntry } from './readBrokerConfig.ts';
 export { BrokerConfigError, readBrokerConfig } from './readBrokerConfig.ts';
 export { redactKeyId } from './redactKeyId.ts';
 export { toCredentialResponse } from './toCredentialResponse.ts';

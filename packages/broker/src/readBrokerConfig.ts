@@ -1,5 +1,9 @@
+import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
 import { z } from 'zod';
-import { DEFAULT_ROLE_NAME } from './contract.ts';
+import type { AccessPolicySource } from './policy/loadAccessPolicy.ts';
+
+/** Which events the broker takes: direct Lambda invokes, Function URL requests, or both. */
+export type BrokerEntry = 'invoke' | 'url' | 'both';
 
 /** What the broker reads from its environment, once, at cold start. */
 export interface BrokerConfig {
@@ -9,14 +13,56 @@ export interface BrokerConfig {
   readonly partition: string;
   /** The target role assumed when a request names none. */
   readonly defaultRoleName: string;
+  /** The value an identity proof's signed `x-stscreds-audience` header must carry. */
+  readonly audience: string;
+  /** STS origins trusted besides the genuine endpoints, such as a local moto. Dev and tests only. */
+  readonly extraStsOrigins: readonly string[];
+  readonly entry: BrokerEntry;
+  readonly policySource: AccessPolicySource;
 }
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+const origins = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((value) => {
+        try {
+          const url = new URL(value);
+          return url.origin === value && (url.protocol === 'http:' || url.protocol === 'https:');
+        } catch {
+          return false;
+        }
+      }, 'must list origins such as http://127.0.0.1:5000, comma-separated'),
+    ),
+  );
 
 const envSchema = z.object({
   AWS_REGION: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2'),
   STSCREDS_DEFAULT_ROLE_NAME: z
     .string()
-    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+    .regex(ROLE_NAME, 'must be an IAM role name')
     .default(DEFAULT_ROLE_NAME),
+  STSCREDS_AUDIENCE: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters')
+    .default('stscreds'),
+  STSCREDS_EXTRA_STS_ORIGINS: origins.default([]),
+  STSCREDS_ENTRY: z.enum(['invoke', 'url', 'both']).default('invoke'),
+  STSCREDS_ACCESS_POLICY: z.string().min(1).optional(),
+  STSCREDS_ACCESS_POLICY_FILE: z.string().min(1).optional(),
+  STSCREDS_ACCESS_POLICY_SSM_PARAMETER: z
+    .string()
+    .regex(/^[\w./-]{1,2048}$/, 'must be an SSM parameter name')
+    .optional(),
+  STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 const partitionOf = (region: string): string => {
@@ -30,10 +76,31 @@ export class BrokerConfigError extends Error {
   override readonly name = 'BrokerConfigError';
 }
 
+const policySourceOf = (env: z.output<typeof envSchema>): AccessPolicySource => {
+  const sources: AccessPolicySource[] = [];
+  if (env.STSCREDS_ACCESS_POLICY) sources.push({ kind: 'inline', json: env.STSCREDS_ACCESS_POLICY });
+  if (env.STSCREDS_ACCESS_POLICY_FILE) sources.push({ kind: 'file', path: env.STSCREDS_ACCESS_POLICY_FILE });
+  if (env.STSCREDS_ACCESS_POLICY_SSM_PARAMETER) {
+    sources.push({
+      kind: 'ssm',
+      name: env.STSCREDS_ACCESS_POLICY_SSM_PARAMETER,
+      maxAgeSeconds: env.STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS,
+    });
+  }
+  const [source, ...others] = sources;
+  if (!source || others.length > 0) {
+    throw new BrokerConfigError(
+      'The broker needs exactly one access policy: STSCREDS_ACCESS_POLICY (inline JSON), STSCREDS_ACCESS_POLICY_FILE or STSCREDS_ACCESS_POLICY_SSM_PARAMETER',
+    );
+  }
+  return source;
+};
+
 /**
- * Reads and checks the broker's environment. It fails fast: a broker that cannot know
- * its region must not start.
+ * Reads and checks the broker's environment. It fails fast: a broker that cannot know its
+ * region or its access policy must not issue anything.
  *
+ * @throws {BrokerConfigError} naming each variable at fault.
  * @example
  * const config = readBrokerConfig(process.env); // { region: 'us-west-2', partition: 'aws', … }
  */
@@ -43,6 +110,14 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
     throw new BrokerConfigError(`The broker's environment is incomplete: ${problems.join('; ')}`);
   }
-  const { AWS_REGION: region, STSCREDS_DEFAULT_ROLE_NAME: defaultRoleName } = result.data;
-  return { region, partition: partitionOf(region), defaultRoleName };
+  const parsed = result.data;
+  return {
+    region: parsed.AWS_REGION,
+    partition: partitionOf(parsed.AWS_REGION),
+    defaultRoleName: parsed.STSCREDS_DEFAULT_ROLE_NAME,
+    audience: parsed.STSCREDS_AUDIENCE,
+    extraStsOrigins: parsed.STSCREDS_EXTRA_STS_ORIGINS,
+    entry: parsed.STSCREDS_ENTRY,
+    policySource: policySourceOf(parsed),
+  };
 }

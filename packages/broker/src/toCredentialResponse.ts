@@ -1,5 +1,5 @@
+import type { CredentialResponse } from '@stscreds/contract';
 import type { IssuedCredentials } from './assumeRole.ts';
-import type { CredentialResponse } from './contract.ts';
 
 /**
  * Shapes issued credentials as the contract's success body, which is also a valid

@@ -1,4 +1,4 @@
-import type { ErrorResponse } from './contract.ts';
+import type { ErrorResponse } from '@stscreds/contract';
 import type { BrokerError } from './errors.ts';
 
 /**

@@ -1,5 +1,5 @@
+import { type CredentialRequest, credentialRequestSchema, MAX_REQUEST_BYTES } from '@stscreds/contract';
 import type { z } from 'zod';
-import { type CredentialRequest, credentialRequestSchema, MAX_REQUEST_BYTES } from './contract.ts';
 import { ValidationError } from './errors.ts';
 
 const MAX_REPORTED_ISSUES = 5;

@@ -1,7 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { buildIdentityProof } from '@stscreds/client';
+import { type CredentialResponse, credentialResponseSchema, type IdentityProof } from '@stscreds/contract';
 import {
   DEV_ORG,
+  type DevUser,
   type MotoServer,
   type RecordingProxy,
   type SeededOrganization,
@@ -10,23 +15,51 @@ import {
   startRecordingProxy,
 } from '@stscreds/devorg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CredentialResponse, credentialResponseSchema } from '../src/contract.ts';
 import { createHandler } from '../src/createHandler.ts';
 import { createStsClient } from '../src/createStsClient.ts';
-import { readBrokerConfig } from '../src/readBrokerConfig.ts';
+import { loadAccessPolicy } from '../src/policy/loadAccessPolicy.ts';
+import { type BrokerConfig, readBrokerConfig } from '../src/readBrokerConfig.ts';
 import { captureOutput, context, verboseLogger } from './support.ts';
+
+const AUDIENCE = 'stscreds-int';
 
 let moto: MotoServer;
 let proxy: RecordingProxy;
 let org: SeededOrganization;
+let alice: DevUser;
+let bob: DevUser;
 let brokerCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 const logLines: string[] = [];
-const issuedSecrets: string[] = [];
+const secrets: string[] = [];
+
+/** alice may reach both targets and, so that STS gets its say, a role the broker's IAM policy does not name. */
+const policy = () =>
+  JSON.stringify({
+    version: 1,
+    aliases: { prod: '222222222222', staging: '333333333333' },
+    rules: [
+      {
+        id: 'alice-everywhere',
+        effect: 'allow',
+        callers: [alice.arn],
+        accounts: ['*'],
+        roles: ['lambda_sts', 'OrganizationAccountAccessRole'],
+      },
+      {
+        id: 'bob-staging',
+        effect: 'allow',
+        callers: [bob.arn],
+        accounts: ['staging'],
+        roles: ['lambda_sts'],
+      },
+    ],
+  });
 
 beforeAll(async () => {
   moto = await startMotoServer();
   org = await seedOrganization(moto.endpoint);
   await moto.enforceAuth();
+  [alice, bob] = org.callers as [DevUser, DevUser];
   proxy = await startRecordingProxy(moto.endpoint);
   const sts = new STSClient({
     endpoint: moto.endpoint,
@@ -42,21 +75,21 @@ beforeAll(async () => {
     secretAccessKey: c.SecretAccessKey,
     sessionToken: c.SessionToken,
   };
+  secrets.push(
+    c.SecretAccessKey,
+    c.SessionToken,
+    alice.credentials.secretAccessKey,
+    bob.credentials.secretAccessKey,
+  );
 });
 
 afterAll(async () => {
   await proxy?.close();
   await moto?.stop();
-  // Across every test in this file: nothing the broker logged carries a secret it handled.
+  // Across every test in this file: nothing the broker logged carries a secret or a signature it handled.
   expect(logLines.length).toBeGreaterThan(0);
   const text = logLines.join('\n');
-  for (const secret of [
-    ...issuedSecrets,
-    brokerCredentials.secretAccessKey,
-    brokerCredentials.sessionToken,
-  ]) {
-    expect(text.includes(secret)).toBe(false);
-  }
+  for (const secret of secrets) expect(text.includes(secret)).toBe(false);
 });
 
 const savedEnv = { ...process.env };
@@ -64,22 +97,44 @@ afterEach(() => {
   process.env = { ...savedEnv };
 });
 
-/** The broker as it runs in the DevOps account: its role's session, STS behind the recording proxy. */
-const broker = () =>
-  createHandler({
-    config: { region: DEV_ORG.region, partition: 'aws', defaultRoleName: DEV_ORG.targetRoleName },
-    sts: createStsClient(
-      { region: DEV_ORG.region },
-      { endpoint: proxy.endpoint, credentials: brokerCredentials },
-    ),
-    logger: verboseLogger(),
-  });
+const configFor = (overrides: Partial<BrokerConfig> = {}): BrokerConfig => ({
+  region: DEV_ORG.region,
+  partition: 'aws',
+  defaultRoleName: DEV_ORG.targetRoleName,
+  audience: AUDIENCE,
+  extraStsOrigins: [moto.endpoint],
+  entry: 'invoke',
+  policySource: { kind: 'inline', json: policy() },
+  ...overrides,
+});
 
-const invoke = async (run: ReturnType<typeof broker>, event: unknown) => {
+/** The broker as it runs in the DevOps account: its role's session, STS behind the recording proxy. */
+const broker = (
+  config = configFor(),
+  sts = createStsClient(config, { endpoint: proxy.endpoint, credentials: brokerCredentials }),
+) =>
+  createHandler({ config, sts, logger: verboseLogger(), loadPolicy: loadAccessPolicy(config.policySource) });
+
+const invoke = async (event: unknown, run = broker()) => {
   const { result, lines } = await captureOutput(() => run(event, context(crypto.randomUUID())));
   logLines.push(...lines);
-  if (!('error' in result)) issuedSecrets.push(result.SecretAccessKey, result.SessionToken);
+  if ('SecretAccessKey' in result) secrets.push(result.SecretAccessKey, result.SessionToken);
   return result;
+};
+
+const proofOf = async (
+  user: DevUser,
+  options: { audience?: string; signingDate?: Date } = {},
+): Promise<IdentityProof> => {
+  const proof = await buildIdentityProof({
+    credentials: user.credentials,
+    audience: options.audience ?? AUDIENCE,
+    stsEndpoint: moto.endpoint,
+    ...(options.signingDate && { signingDate: options.signingDate }),
+  });
+  const signature = /Signature=(\w+)/.exec(proof.headers.authorization ?? '')?.[1];
+  if (signature) secrets.push(signature);
+  return proof;
 };
 
 const s3With = (credentials: CredentialResponse) =>
@@ -95,27 +150,19 @@ const s3With = (credentials: CredentialResponse) =>
   });
 
 describe('the broker against moto', () => {
-  it('issues credentials that work in the target account, and only there', async () => {
+  it('issues credentials to a verified caller that work in the target account, and only there', async () => {
     const [prod] = org.targets;
     if (!prod) throw new Error('no prod');
-    const answer = await invoke(broker(), {
-      accountId: prod.accountId,
-      sessionName: 'int-test',
-      durationSeconds: 900,
-    });
+    const answer = await invoke({ accountId: 'prod', durationSeconds: 900, identity: await proofOf(alice) });
     const credentials = credentialResponseSchema.parse(answer);
     expect(credentials.AccountId).toBe(prod.accountId);
-    expect(credentials.AssumedRoleArn).toBe(
-      `arn:aws:sts::${prod.accountId}:assumed-role/lambda_sts/int-test`,
-    );
-    expect(credentials.Expiration).toMatch(/Z$/);
+    expect(credentials.AssumedRoleArn).toBe(`arn:aws:sts::${prod.accountId}:assumed-role/lambda_sts/alice`);
     const lifetime = Date.parse(credentials.Expiration) - Date.now();
     expect(lifetime).toBeGreaterThan(800_000);
     expect(lifetime).toBeLessThanOrEqual(900_000);
 
     const s3 = s3With(credentials);
-    const before = await s3.send(new ListBucketsCommand({}));
-    expect(before.Buckets?.map((b) => b.Name)).toEqual([prod.bucket]);
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual([prod.bucket]);
     await s3.send(new CreateBucketCommand({ Bucket: 'made-by-the-broker-session' }));
     const after = await s3.send(new ListBucketsCommand({}));
     expect(after.Buckets?.map((b) => b.Name).sort()).toEqual(
@@ -123,28 +170,138 @@ describe('the broker against moto', () => {
     );
   });
 
-  it('answers AccessDenied for a role that sts_assumerole does not name', async () => {
+  it('decides by the policy: bob is denied prod without an STS call, and gets staging', async () => {
     const calls = proxy.count('AssumeRole');
-    const answer = await invoke(broker(), {
-      accountId: '222222222222',
-      roleName: 'OrganizationAccountAccessRole',
+    const denied = await invoke({ accountId: 'prod', identity: await proofOf(bob) });
+    expect(denied).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/default-deny/) },
     });
-    expect(answer).toMatchObject({ error: { code: 'AccessDenied' } });
-    expect(proxy.count('AssumeRole')).toBe(calls + 1);
+    expect(proxy.count('AssumeRole')).toBe(calls);
+    const allowed = await invoke({ accountId: 'staging', identity: await proofOf(bob) });
+    expect(credentialResponseSchema.parse(allowed).AssumedRoleArn).toMatch(
+      /:333333333333:assumed-role\/lambda_sts\/bob$/,
+    );
   });
 
-  it('answers AccessDenied for an account outside the policy', async () => {
-    const answer = await invoke(broker(), { accountId: '444444444444' });
-    expect(answer).toMatchObject({ error: { code: 'AccessDenied' } });
+  it('answers AccessDenied from STS for a role that sts_assumerole does not name', async () => {
+    const calls = proxy.count('AssumeRole');
+    const answer = await invoke({
+      accountId: 'prod',
+      roleName: 'OrganizationAccountAccessRole',
+      identity: await proofOf(alice),
+    });
+    expect(answer).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/STS denied AssumeRole/) },
+    });
+    expect(proxy.count('AssumeRole')).toBe(calls + 1);
   });
 
   it('answers ValidationError for an invalid duration, and STS sees no AssumeRole', async () => {
     const calls = proxy.count('AssumeRole');
-    const answer = await invoke(broker(), { accountId: '222222222222', durationSeconds: 7200 });
+    const answer = await invoke({
+      accountId: '222222222222',
+      durationSeconds: 7200,
+      identity: await proofOf(alice),
+    });
     expect(answer).toMatchObject({
       error: { code: 'ValidationError', message: expect.stringMatching(/role chaining/) },
     });
     expect(proxy.count('AssumeRole')).toBe(calls);
+  });
+
+  describe('refuses tampered identity proofs, with no AssumeRole', () => {
+    const tampered: [string, (proof: IdentityProof) => IdentityProof | Promise<IdentityProof>, RegExp][] = [
+      [
+        'an audience changed after signing',
+        (p) => ({ ...p, headers: { ...p.headers, 'x-stscreds-audience': AUDIENCE.toUpperCase() } }),
+        /does not name this broker/,
+      ],
+      [
+        'a genuine proof for another audience',
+        () => proofOf(alice, { audience: 'another-broker' }),
+        /does not name this broker/,
+      ],
+      [
+        'an unsigned audience',
+        (p) => ({
+          ...p,
+          headers: {
+            ...p.headers,
+            authorization: (p.headers.authorization ?? '').replace(';x-stscreds-audience', ''),
+          },
+        }),
+        /must be signed/,
+      ],
+      [
+        'a stale date',
+        () => proofOf(alice, { signingDate: new Date(Date.now() - 10 * 60_000) }),
+        /more than 5 minutes/,
+      ],
+      [
+        'another action',
+        (p) => ({ ...p, body: 'Action=ListUsers&Version=2010-05-08' }),
+        /body must be exactly/,
+      ],
+      ['a body changed after signing', (p) => ({ ...p, body: `${p.body}&Extra=1` }), /body must be exactly/],
+      [
+        'a flipped signature',
+        (p) => ({
+          ...p,
+          headers: {
+            ...p.headers,
+            authorization: (p.headers.authorization ?? '').replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+          },
+        }),
+        /STS rejected it/,
+      ],
+      [
+        "bob's signature claiming alice's key",
+        async () => {
+          const bobs = await proofOf(bob);
+          const claim = (bobs.headers.authorization ?? '').replace(
+            bob.credentials.accessKeyId,
+            alice.credentials.accessKeyId,
+          );
+          return { ...bobs, headers: { ...bobs.headers, authorization: claim } };
+        },
+        /STS rejected it/,
+      ],
+      [
+        'another host',
+        (p) => ({ ...p, url: 'https://sts.us-west-2.amazonaws.com.evil.example/' }),
+        /not an STS endpoint/,
+      ],
+    ];
+
+    it.each(tampered)('%s', async (_, tamper, reason) => {
+      const calls = proxy.count('AssumeRole');
+      const answer = await invoke({ accountId: 'prod', identity: await tamper(await proofOf(alice)) });
+      expect(answer).toMatchObject({
+        error: { code: 'AccessDenied', message: expect.stringMatching(reason) },
+      });
+      expect(proxy.count('AssumeRole')).toBe(calls);
+    });
+
+    it('a fake STS on loopback that vouches for anyone is never asked', async () => {
+      let asked = 0;
+      const fake = createServer((_req, res) => {
+        asked += 1;
+        res.end(
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${alice.arn}</Arn><UserId>X</UserId><Account>111111111111</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`,
+        );
+      });
+      await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/`;
+      try {
+        const answer = await invoke({ accountId: 'prod', identity: { ...(await proofOf(bob)), url } });
+        expect(answer).toMatchObject({
+          error: { code: 'AccessDenied', message: expect.stringMatching(/not an STS endpoint/) },
+        });
+        expect(asked).toBe(0);
+      } finally {
+        fake.close();
+      }
+    });
   });
 
   it('reaches STS through AWS_ENDPOINT_URL_STS with no code change', async () => {
@@ -152,24 +309,32 @@ describe('the broker against moto', () => {
     process.env.AWS_ACCESS_KEY_ID = brokerCredentials.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = brokerCredentials.secretAccessKey;
     process.env.AWS_SESSION_TOKEN = brokerCredentials.sessionToken;
-    const config = readBrokerConfig({ AWS_REGION: DEV_ORG.region });
-    const run = createHandler({ config, sts: createStsClient(config), logger: verboseLogger() });
+    const config = readBrokerConfig({
+      AWS_REGION: DEV_ORG.region,
+      STSCREDS_AUDIENCE: AUDIENCE,
+      STSCREDS_EXTRA_STS_ORIGINS: moto.endpoint,
+      STSCREDS_ACCESS_POLICY: policy(),
+    });
     const calls = proxy.count('AssumeRole');
-    const answer = await invoke(run, { accountId: '333333333333' });
+    const answer = await invoke(
+      { accountId: '333333333333', identity: await proofOf(alice) },
+      broker(config, createStsClient(config)),
+    );
     expect(credentialResponseSchema.parse(answer).AccountId).toBe('333333333333');
     expect(proxy.count('AssumeRole')).toBe(calls + 1);
   });
 
   it('answers UpstreamError when STS cannot be reached', async () => {
-    const run = createHandler({
-      config: { region: DEV_ORG.region, partition: 'aws', defaultRoleName: DEV_ORG.targetRoleName },
-      sts: createStsClient(
-        { region: DEV_ORG.region },
-        { endpoint: 'http://127.0.0.1:9', credentials: brokerCredentials, maxAttempts: 1 },
-      ),
-      logger: verboseLogger(),
+    const config = configFor();
+    const unreachable = createStsClient(config, {
+      endpoint: 'http://127.0.0.1:9',
+      credentials: brokerCredentials,
+      maxAttempts: 1,
     });
-    const answer = await invoke(run, { accountId: '222222222222' });
+    const answer = await invoke(
+      { accountId: '222222222222', identity: await proofOf(alice) },
+      broker(config, unreachable),
+    );
     expect(answer).toMatchObject({ error: { code: 'UpstreamError', message: 'STS could not be reached' } });
   });
 });

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { BrokerConfig } from '../src/readBrokerConfig.ts';
 
 /** Everything written to stdout and stderr while `run` runs, line by line. */
 export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
@@ -23,4 +24,32 @@ export const verboseLogger = (): Logger => new Logger({ serviceName: 'getSTScred
 
 export const context = (awsRequestId = '7f8e4c1a-0000-4000-8000-000000000001') => ({ awsRequestId });
 
-export const config = { region: 'us-west-2', partition: 'aws', defaultRoleName: 'lambda_sts' } as const;
+export const ALICE = 'arn:aws:iam::111111111111:user/alice';
+
+/** A policy in which alice may reach prod and staging, with aliases for both. */
+export const alicePolicy = (rules: object[] = []) =>
+  JSON.stringify({
+    version: 1,
+    aliases: { prod: '222222222222', staging: '333333333333' },
+    rules: [
+      ...rules,
+      {
+        id: 'alice',
+        effect: 'allow',
+        callers: [ALICE],
+        accounts: ['prod', 'staging'],
+        roles: ['lambda_sts', 'deploy'],
+      },
+    ],
+  });
+
+export const testConfig = (overrides: Partial<BrokerConfig> = {}): BrokerConfig => ({
+  region: 'us-west-2',
+  partition: 'aws',
+  defaultRoleName: 'lambda_sts',
+  audience: 'stscreds-test',
+  extraStsOrigins: [],
+  entry: 'invoke',
+  policySource: { kind: 'inline', json: alicePolicy() },
+  ...overrides,
+});

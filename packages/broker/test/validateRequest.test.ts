@@ -1,5 +1,5 @@
+import { MAX_REQUEST_BYTES } from '@stscreds/contract';
 import { describe, expect, it } from 'vitest';
-import { MAX_REQUEST_BYTES } from '../src/contract.ts';
 import { ValidationError } from '../src/errors.ts';
 import { validateRequest } from '../src/validateRequest.ts';
 
@@ -16,8 +16,35 @@ const refusal = (payload: unknown): string => {
 };
 
 describe('validateRequest', () => {
-  it('accepts the smallest request and applies the duration default', () => {
-    expect(validateRequest(valid)).toEqual({ accountId: '222222222222', durationSeconds: 3600 });
+  it('accepts the smallest request, leaving the duration to the access policy', () => {
+    expect(validateRequest(valid)).toEqual({ accountId: '222222222222' });
+  });
+
+  it('accepts an account alias and an identity proof', () => {
+    const identity = {
+      url: 'https://sts.us-west-2.amazonaws.com/',
+      headers: { 'x-amz-date': '20261128T120000Z' },
+      body: 'x',
+    };
+    expect(validateRequest({ accountId: 'prod', identity })).toEqual({ accountId: 'prod', identity });
+  });
+
+  it.each([
+    ['a missing body', { url: 'https://sts.amazonaws.com/', headers: {} }],
+    ['a header name with a space', { url: 'u', headers: { 'x y': 'v' }, body: '' }],
+    [
+      'too many headers',
+      {
+        url: 'u',
+        headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`h${i}`, 'v'])),
+        body: '',
+      },
+    ],
+    ['an over-long body', { url: 'u', headers: {}, body: 'x'.repeat(257) }],
+    ['a numeric header value', { url: 'u', headers: { 'x-amz-date': 1 }, body: '' }],
+    ['an unknown field', { url: 'u', headers: {}, body: '', method: 'GET' }],
+  ])('refuses an identity proof with %s', (_, identity) => {
+    expect(refusal({ ...valid, identity })).toMatch(/identity/);
   });
 
   it('accepts every optional field at its limits', () => {
@@ -37,6 +64,8 @@ describe('validateRequest', () => {
     ['11 digits', '22222222222'],
     ['13 digits', '2222222222222'],
     ['fullwidth digits', '２２２２２２２２２２２２'],
+    ['an alias starting with a digit', '2prod'],
+    ['an alias with a space', 'prod staging'],
     ['a trailing newline', '222222222222\n'],
     ['surrounding spaces', ' 222222222222 '],
     ['an ARN fragment', 'arn:aws:iam::222222222222'],

@@ -32,7 +32,7 @@ describe('stscreds dev --exit', () => {
   it('walks through the organization, exits 0, and leaves no moto behind', async () => {
     const { code, stdout, stderr } = await run(['dev', '--exit', '--state-dir', stateDir]);
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/All 5 steps behaved\./);
+    expect(stdout).toMatch(/All \d+ steps behaved\./);
     expect(stdout).not.toMatch(/✘/);
     expect(code).toBe(0);
     const motoEndpoint = /moto\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];

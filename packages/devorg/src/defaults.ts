@@ -27,6 +27,8 @@ export const DEV_ORG = {
     'arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess',
   ],
   stateDir: '.stscreds/dev',
+  /** The value identity proofs must sign in x-stscreds-audience. */
+  audience: 'stscreds-dev',
 } as const;
 
 /** A target account of the local organization. */
@@ -38,3 +40,21 @@ export interface DevTarget {
 /** The sample bucket each target account holds, named so that nobody mistakes whose it is. */
 export const sampleBucketName = (target: DevTarget): string =>
   `stscreds-dev-${target.alias}-${target.accountId}`;
+
+/**
+ * The local organization's access policy: alice may reach every target, bob only staging.
+ * Anyone else, and any unverified caller, is denied.
+ */
+export const devAccessPolicy = () => ({
+  version: 1,
+  allowUnverifiedCallers: false,
+  aliases: Object.fromEntries(DEV_ORG.targets.map((t) => [t.alias, t.accountId])),
+  rules: DEV_ORG.callers.map((caller) => ({
+    id: `${caller.name}-${caller.targets.join('-')}`,
+    description: `${caller.name} may reach ${caller.targets.join(' and ')}`,
+    effect: 'allow' as const,
+    callers: [`arn:aws:iam::${DEV_ORG.devopsAccountId}:user/${caller.name}`],
+    accounts: [...caller.targets],
+    roles: [DEV_ORG.targetRoleName],
+  })),
+});

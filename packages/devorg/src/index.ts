@@ -1,6 +1,5 @@
 export type { DevTarget } from './defaults.ts';
-export { DEV_ORG, sampleBucketName } from './defaults.ts';
-export { invokeBroker } from './invokeBroker.ts';
+export { DEV_ORG, devAccessPolicy, sampleBucketName } from './defaults.ts';
 export type { WalkthroughStep } from './runWalkthrough.ts';
 export { runWalkthrough } from './runWalkthrough.ts';
 export type { DevUser, SeededOrganization, SeededTarget } from './seedOrganization.ts';

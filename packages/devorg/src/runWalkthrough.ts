@@ -1,9 +1,10 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
-import { type BrokerResponse, type CredentialResponse, redactKeyId } from '@stscreds/broker';
+import { redactKeyId } from '@stscreds/broker';
+import { buildIdentityProof, invokeBroker } from '@stscreds/client';
+import type { BrokerResponse, CredentialResponse, IdentityProof } from '@stscreds/contract';
 import { DEV_ORG } from './defaults.ts';
-import { invokeBroker } from './invokeBroker.ts';
 import type { DevOrg } from './startDevOrg.ts';
 
 export interface WalkthroughStep {
@@ -22,16 +23,20 @@ const expectCredentials = (answer: BrokerResponse): CredentialResponse => {
   return answer;
 };
 
-const expectError = (answer: BrokerResponse, code: string): string => {
+const expectError = (answer: BrokerResponse, code: string, because: RegExp): string => {
   if (!('error' in answer)) throw new StepFailed(`expected ${code}, got credentials`);
-  if (answer.error.code !== code)
-    throw new StepFailed(`expected ${code}, got ${answer.error.code}: ${answer.error.message}`);
+  if (answer.error.code !== code || !because.test(answer.error.message)) {
+    throw new StepFailed(
+      `expected ${code} (${because.source}), got ${answer.error.code}: ${answer.error.message}`,
+    );
+  }
   return `${answer.error.code}: ${answer.error.message}`;
 };
 
 /**
- * Walks a caller through the local organization with the real SDK clients and the state
- * folder's profiles: credentials for prod, what they can see, and requests that must fail.
+ * Walks callers through the local organization with the real SDK clients and the state
+ * folder's profiles: a verified caller gets credentials and uses them, the access policy
+ * turns another away, and forged or malformed requests fail with their clean error codes.
  * Each step prints as it runs; the result says whether every step behaved.
  *
  * @example
@@ -41,12 +46,25 @@ const expectError = (answer: BrokerResponse, code: string): string => {
 export async function runWalkthrough(org: DevOrg, print: Print): Promise<WalkthroughStep[]> {
   const [prod, staging] = org.seeded.targets;
   if (!prod || !staging) throw new Error('the local organization has no prod and staging accounts');
-  const profile = { profile: 'alice', filepath: org.paths.credentials, configFilepath: org.paths.config };
-  const lambda = new LambdaClient({
-    region: DEV_ORG.region,
-    endpoint: org.broker.lambdaEndpoint,
-    credentials: fromIni(profile),
-  });
+  const profileOf = (profile: string) =>
+    fromIni({ profile, filepath: org.paths.credentials, configFilepath: org.paths.config });
+  const lambdaAs = (profile: string) =>
+    new LambdaClient({
+      region: DEV_ORG.region,
+      endpoint: org.broker.lambdaEndpoint,
+      credentials: profileOf(profile),
+    });
+  const proofOf = async (profile: string): Promise<IdentityProof> =>
+    buildIdentityProof({
+      credentials: await profileOf(profile)(),
+      audience: org.broker.audience,
+      region: org.broker.region,
+      stsEndpoint: org.broker.stsEndpoint,
+    });
+  const alice = lambdaAs('alice');
+  const bob = lambdaAs('bob');
+  const fn = DEV_ORG.functionName;
+
   const steps: WalkthroughStep[] = [];
   const step = async (title: string, run: () => Promise<string>): Promise<void> => {
     let result: WalkthroughStep;
@@ -65,17 +83,13 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
   };
 
   let issued: CredentialResponse | undefined;
-  await step(
-    `alice invokes ${DEV_ORG.functionName} for prod (${prod.accountId}) through LambdaClient`,
-    async () => {
-      issued = expectCredentials(
-        await invokeBroker(lambda, DEV_ORG.functionName, { accountId: prod.accountId }),
-      );
-      if (issued.AccountId !== prod.accountId)
-        throw new StepFailed(`credentials lead to ${issued.AccountId}`);
-      return `${redactKeyId(issued.AccessKeyId)} as ${issued.AssumedRoleArn}, expiring ${issued.Expiration}`;
-    },
-  );
+  await step(`alice proves who she is and gets credentials for prod through LambdaClient`, async () => {
+    issued = expectCredentials(
+      await invokeBroker(alice, fn, { accountId: 'prod', identity: await proofOf('alice') }),
+    );
+    if (issued.AccountId !== prod.accountId) throw new StepFailed(`credentials lead to ${issued.AccountId}`);
+    return `${redactKeyId(issued.AccessKeyId)} as ${issued.AssumedRoleArn}, expiring ${issued.Expiration}`;
+  });
 
   await step("S3 ListBuckets with those credentials shows prod's bucket, and only prod's", async () => {
     if (!issued) throw new StepFailed('no credentials from the step before');
@@ -94,30 +108,61 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
     return `saw ${prod.bucket}; ${staging.bucket} stays out of sight`;
   });
 
-  await step('a duration past the one-hour role-chaining cap is refused', async () =>
+  await step('bob proves who he is, and the access policy keeps him out of prod', async () =>
     expectError(
-      await invokeBroker(lambda, DEV_ORG.functionName, { accountId: prod.accountId, durationSeconds: 7200 }),
-      'ValidationError',
+      await invokeBroker(bob, fn, { accountId: 'prod', identity: await proofOf('bob') }),
+      'AccessDenied',
+      /default-deny/,
     ),
   );
 
-  await step(`a role that ${DEV_ORG.brokerPolicyName} does not name is refused by STS`, async () =>
-    expectError(
-      await invokeBroker(lambda, DEV_ORG.functionName, {
-        accountId: prod.accountId,
-        roleName: DEV_ORG.adminRoleName,
-      }),
+  await step('bob gets credentials for staging', async () => {
+    const answer = expectCredentials(
+      await invokeBroker(bob, fn, { accountId: 'staging', identity: await proofOf('bob') }),
+    );
+    return `${redactKeyId(answer.AccessKeyId)} as ${answer.AssumedRoleArn}`;
+  });
+
+  await step('a request without an identity proof is refused', async () =>
+    expectError(await invokeBroker(alice, fn, { accountId: 'prod' }), 'AccessDenied', /unverified-caller/),
+  );
+
+  await step("bob replays alice's proof with the audience changed after signing: refused", async () => {
+    const proof = await proofOf('alice');
+    const forged = { ...proof, headers: { ...proof.headers, 'x-stscreds-audience': 'someone-else' } };
+    return expectError(
+      await invokeBroker(bob, fn, { accountId: 'prod', identity: forged }),
       'AccessDenied',
+      /x-stscreds-audience/,
+    );
+  });
+
+  await step('a proof aimed at a host of the caller choosing is refused before any call', async () => {
+    const proof = await proofOf('alice');
+    const forged = { ...proof, url: 'http://169.254.169.254/' };
+    return expectError(
+      await invokeBroker(alice, fn, { accountId: 'prod', identity: forged }),
+      'AccessDenied',
+      /not an STS endpoint/,
+    );
+  });
+
+  await step('a duration past the one-hour role-chaining cap is refused', async () =>
+    expectError(
+      await invokeBroker(alice, fn, {
+        accountId: 'prod',
+        durationSeconds: 7200,
+        identity: await proofOf('alice'),
+      }),
+      'ValidationError',
+      /role chaining/,
     ),
   );
 
   await step('a payload that is not JSON is refused by the Lambda endpoint', async () => {
     try {
-      await lambda.send(
-        new InvokeCommand({
-          FunctionName: DEV_ORG.functionName,
-          Payload: new TextEncoder().encode('{accountId:'),
-        }),
+      await alice.send(
+        new InvokeCommand({ FunctionName: fn, Payload: new TextEncoder().encode('{accountId:') }),
       );
     } catch (error) {
       if (error instanceof Error && error.name === 'InvalidRequestContentException') {

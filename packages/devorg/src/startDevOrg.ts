@@ -1,7 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { type BrokerHandler, createHandler, createLogger, createStsClient } from '@stscreds/broker';
-import { DEV_ORG } from './defaults.ts';
+import {
+  type BrokerConfig,
+  type BrokerHandler,
+  createHandler,
+  createLogger,
+  createStsClient,
+  loadAccessPolicy,
+} from '@stscreds/broker';
+import { DEV_ORG, devAccessPolicy } from './defaults.ts';
 import { type SeededOrganization, seedOrganization } from './seedOrganization.ts';
 import { type LambdaInvokeServer, serveLambdaInvoke } from './serveLambdaInvoke.ts';
 import { type MotoServer, startMotoServer } from './startMotoServer.ts';
@@ -28,9 +35,6 @@ export interface DevOrg {
   /** Stops the Lambda endpoint and moto; safe to call more than once. */
   stop(): Promise<void>;
 }
-
-/** Reserved for caller verification: the value a signed identity proof must name. */
-const DEV_AUDIENCE = 'stscreds-dev';
 
 /**
  * Brings up the whole local organization: moto with the seeded accounts and IAM enforced,
@@ -59,10 +63,22 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       clientConfig: { endpoint: moto.endpoint, region: DEV_ORG.region },
     });
     const logger = options.logger ?? createLogger();
+    const accessPolicy = JSON.stringify(devAccessPolicy(), null, 2);
+    const config: BrokerConfig = {
+      region: DEV_ORG.region,
+      partition: 'aws',
+      defaultRoleName: DEV_ORG.targetRoleName,
+      audience: DEV_ORG.audience,
+      // Identity proofs may go to this moto, and to no other local endpoint.
+      extraStsOrigins: [moto.endpoint],
+      entry: 'invoke',
+      policySource: { kind: 'inline', json: accessPolicy },
+    };
     const handler = createHandler({
-      config: { region: DEV_ORG.region, partition: 'aws', defaultRoleName: DEV_ORG.targetRoleName },
+      config,
       sts: createStsClient({ region: DEV_ORG.region }, { endpoint: moto.endpoint, credentials }),
       logger,
+      loadPolicy: loadAccessPolicy(config.policySource),
     });
     lambda = await serveLambdaInvoke({
       functionName: DEV_ORG.functionName,
@@ -73,13 +89,14 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
     const broker: BrokerState = {
       lambdaEndpoint: lambda.endpoint,
       functionName: DEV_ORG.functionName,
-      audience: DEV_AUDIENCE,
+      audience: DEV_ORG.audience,
       stsEndpoint: moto.endpoint,
       region: DEV_ORG.region,
     };
     const paths = await writeDevState(options.stateDir ?? DEV_ORG.stateDir, {
       broker,
       callers: seeded.callers,
+      accessPolicy,
     });
     return { moto, lambda, seeded, broker, handler, logger, paths, stop };
   } catch (error) {

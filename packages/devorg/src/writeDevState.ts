@@ -15,6 +15,8 @@ export interface DevState {
   readonly broker: BrokerState;
   /** The profiles of the config and credentials files, one per caller. */
   readonly callers: readonly DevUser[];
+  /** The broker's access policy document, as JSON. */
+  readonly accessPolicy: string;
 }
 
 /** The files of the state folder, as absolute paths. */
@@ -24,6 +26,7 @@ export interface DevStatePaths {
   readonly config: string;
   readonly credentials: string;
   readonly envScript: string;
+  readonly accessPolicy: string;
 }
 
 const SERVICES_SECTION = 'stscreds-dev';
@@ -56,8 +59,8 @@ const credentialsFile = (state: DevState): string =>
 
 /**
  * Writes the state folder that clients of the local organization read: `broker.json`, an
- * AWS `config` and `credentials` file with a profile per caller, and `env.sh`, which points
- * the AWS CLI and SDKs at those files.
+ * AWS `config` and `credentials` file with a profile per caller, the broker's
+ * `access-policy.json`, and `env.sh`, which points the AWS CLI and SDKs at those files.
  *
  * @example
  * const paths = await writeDevState('.stscreds/dev', { broker, callers });
@@ -71,6 +74,7 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
     config: resolve(root, 'config'),
     credentials: resolve(root, 'credentials'),
     envScript: resolve(root, 'env.sh'),
+    accessPolicy: resolve(root, 'access-policy.json'),
   };
   await mkdir(root, { recursive: true, mode: 0o700 });
   await chmod(root, 0o700);
@@ -78,6 +82,7 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
     [paths.brokerJson, `${JSON.stringify(state.broker, null, 2)}\n`],
     [paths.config, configFile(state)],
     [paths.credentials, credentialsFile(state)],
+    [paths.accessPolicy, `${state.accessPolicy}\n`],
     [
       paths.envScript,
       `# source me: points the AWS CLI and SDKs at the local organization's profiles\nexport AWS_CONFIG_FILE='${paths.config}'\nexport AWS_SHARED_CREDENTIALS_FILE='${paths.credentials}'\n`,

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
-import { credentialResponseSchema, errorResponseSchema } from '@stscreds/broker';
+import { buildIdentityProof, invokeBroker } from '@stscreds/client';
+import { credentialResponseSchema, errorResponseSchema } from '@stscreds/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ORG } from '../src/defaults.ts';
-import { invokeBroker } from '../src/invokeBroker.ts';
 import { type DevOrg, startDevOrg } from '../src/startDevOrg.ts';
 
 let org: DevOrg;
@@ -100,7 +100,12 @@ describe('the local organization', () => {
       stsEndpoint: org.moto.endpoint,
       region: 'us-west-2',
     });
-    for (const file of [org.paths.credentials, org.paths.config, org.paths.brokerJson]) {
+    for (const file of [
+      org.paths.credentials,
+      org.paths.config,
+      org.paths.brokerJson,
+      org.paths.accessPolicy,
+    ]) {
       expect((await stat(file)).mode & 0o777).toBe(0o600);
     }
     expect((await stat(org.paths.dir)).mode & 0o777).toBe(0o700);
@@ -109,8 +114,22 @@ describe('the local organization', () => {
     expect(credentials).toMatch(/\[bob\]/);
   });
 
+  const proofOf = async (profile: string) =>
+    buildIdentityProof({
+      credentials: await fromIni({
+        profile,
+        filepath: org.paths.credentials,
+        configFilepath: org.paths.config,
+      })(),
+      audience: org.broker.audience,
+      stsEndpoint: org.broker.stsEndpoint,
+    });
+
   it('gives alice credentials for prod through the real LambdaClient and her profile', async () => {
-    const answer = await invokeBroker(lambdaAs('alice'), DEV_ORG.functionName, { accountId: '222222222222' });
+    const answer = await invokeBroker(lambdaAs('alice'), DEV_ORG.functionName, {
+      accountId: '222222222222',
+      identity: await proofOf('alice'),
+    });
     const credentials = credentialResponseSchema.parse(answer);
     const s3 = new S3Client({
       region: DEV_ORG.region,
@@ -124,6 +143,34 @@ describe('the local organization', () => {
     });
     const { Buckets } = await s3.send(new ListBucketsCommand({}));
     expect(Buckets?.map((b) => b.Name)).toEqual(['stscreds-dev-prod-222222222222']);
+  });
+
+  it('denies bob prod by the access policy, and gives him staging', async () => {
+    const bob = lambdaAs('bob');
+    const denied = await invokeBroker(bob, DEV_ORG.functionName, {
+      accountId: 'prod',
+      identity: await proofOf('bob'),
+    });
+    expect(errorResponseSchema.parse(denied).error).toMatchObject({
+      code: 'AccessDenied',
+      message: expect.stringMatching(/default-deny/),
+    });
+    const allowed = await invokeBroker(bob, DEV_ORG.functionName, {
+      accountId: 'staging',
+      identity: await proofOf('bob'),
+    });
+    expect(credentialResponseSchema.parse(allowed).AssumedRoleArn).toBe(
+      'arn:aws:sts::333333333333:assumed-role/lambda_sts/bob',
+    );
+  });
+
+  it('writes the access policy it enforces to the state folder', async () => {
+    const policy = JSON.parse(await readFile(org.paths.accessPolicy, 'utf8'));
+    expect(policy.aliases).toEqual({ prod: '222222222222', staging: '333333333333' });
+    expect(policy.rules.map((rule: { id: string }) => rule.id)).toEqual([
+      'alice-prod-staging',
+      'bob-staging',
+    ]);
   });
 
   it('enforces IAM in moto: the callers own keys cannot read the targets', async () => {

@@ -34,6 +34,15 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
+/** An alias that the access policy defines, such as `prod`; never 12 digits, always ASCII. */
+const ACCOUNT_ALIAS = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
+
+/** Limits on an identity proof's parts, far above what a genuine proof needs. */
+export const MAX_PROOF_URL_CHARS = 2048;
+export const MAX_PROOF_HEADERS = 20;
+export const MAX_PROOF_HEADER_CHARS = 4096;
+export const MAX_PROOF_BODY_CHARS = 256;
 const POLICY_ARN =
   /^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
 
@@ -46,9 +55,29 @@ const isJsonObjectText = (text: string): boolean => {
   }
 };
 
+/** A SigV4-signed `sts:GetCallerIdentity` request made by the caller with its own credentials. */
+export const identityProofSchema = z.strictObject({
+  url: z.string().max(MAX_PROOF_URL_CHARS),
+  headers: z
+    .record(
+      z.string().regex(HEADER_NAME, 'must be HTTP header names'),
+      z.string().max(MAX_PROOF_HEADER_CHARS),
+    )
+    .refine(
+      (headers) => Object.keys(headers).length <= MAX_PROOF_HEADERS,
+      `may hold at most ${MAX_PROOF_HEADERS} headers`,
+    ),
+  body: z.string().max(MAX_PROOF_BODY_CHARS),
+});
+
 /** The request of contract v1, as the Lambda Invoke payload or the Function URL body. */
 export const credentialRequestSchema = z.strictObject({
-  accountId: z.string().regex(ACCOUNT_ID, 'must be exactly 12 digits, as a string'),
+  accountId: z
+    .string()
+    .refine(
+      (value) => ACCOUNT_ID.test(value) || ACCOUNT_ALIAS.test(value),
+      'must be an account id of exactly 12 digits, as a string, or an alias the access policy defines',
+    ),
   roleName: z
     .string()
     .regex(ROLE_NAME, 'must be a role name of 1-64 characters [A-Za-z0-9_+=,.@-], without a path')
@@ -62,7 +91,7 @@ export const credentialRequestSchema = z.strictObject({
       MAX_DURATION_SECONDS,
       `must be at most ${MAX_DURATION_SECONDS}: the broker assumes the target role from its Lambda execution role, which is role chaining, and AWS caps role chaining at one hour`,
     )
-    .default(MAX_DURATION_SECONDS),
+    .optional(),
   policy: z
     .string()
     .max(MAX_POLICY_CHARS, `must be at most ${MAX_POLICY_CHARS} characters`)
@@ -72,6 +101,7 @@ export const credentialRequestSchema = z.strictObject({
     .array(z.string().regex(POLICY_ARN, 'must be an IAM managed policy ARN'))
     .max(MAX_POLICY_ARNS, `may hold at most ${MAX_POLICY_ARNS} ARNs`)
     .optional(),
+  identity: identityProofSchema.optional(),
 });
 
 /** A request as the caller sends it. */

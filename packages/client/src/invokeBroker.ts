@@ -1,5 +1,5 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { type BrokerResponse, brokerResponseSchema } from '@stscreds/broker';
+import { type BrokerResponse, brokerResponseSchema } from '@stscreds/contract';
 
 /**
  * Invokes getSTScreds through the Lambda Invoke API and reads the answer strictly against

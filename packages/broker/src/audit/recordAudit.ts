@@ -1,0 +1,47 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ErrorCode } from '@stscreds/contract';
+
+/** One decision of the broker, as the audit trail keeps it. */
+export interface AuditEvent {
+  readonly requestId: string;
+  readonly outcome: 'issued' | 'denied' | 'failed';
+  readonly code?: ErrorCode;
+  readonly callerArn?: string;
+  readonly callerAccount?: string;
+  readonly verifiedBy?: string;
+  readonly targetRoleArn?: string;
+  readonly sessionName?: string;
+  readonly durationSeconds?: number;
+  /** The access-policy rule that decided, or `identity-proof` when the proof was refused. */
+  readonly ruleId?: string;
+  readonly reason?: string;
+  readonly latencyMs: number;
+  readonly stsLatencyMs?: number;
+}
+
+export const PROOF_RULE_ID = 'identity-proof';
+
+/**
+ * Writes the audit event of one decision and counts it in the broker's metrics.
+ *
+ * @example
+ * recordAudit(logger, metrics, { requestId, outcome: 'denied', ruleId: 'default-deny', latencyMs: 3 });
+ */
+export function recordAudit(logger: Logger, metrics: Metrics | undefined, event: AuditEvent): void {
+  logger.info('audit', { audit: event });
+  if (!metrics) return;
+  if (event.outcome === 'issued') metrics.addMetric('CredentialsIssued', MetricUnit.Count, 1);
+  if (event.outcome === 'denied') {
+    metrics.addMetric(
+      event.ruleId === PROOF_RULE_ID ? 'ProofRejected' : 'RequestsDenied',
+      MetricUnit.Count,
+      1,
+    );
+  }
+  if (event.code === 'UpstreamError' || event.code === 'Throttled')
+    metrics.addMetric('UpstreamErrors', MetricUnit.Count, 1);
+  if (event.stsLatencyMs !== undefined)
+    metrics.addMetric('StsLatency', MetricUnit.Milliseconds, event.stsLatencyMs);
+  metrics.publishStoredMetrics();
+}

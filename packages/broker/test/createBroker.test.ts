@@ -1,0 +1,268 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { brokerResponseSchema } from '@stscreds/contract';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BrokerDependencies, createBroker } from '../src/createBroker.ts';
+import { AccessDeniedError } from '../src/errors.ts';
+import { type Caller, toCaller } from '../src/identity/caller.ts';
+import { loadAccessPolicy } from '../src/policy/loadAccessPolicy.ts';
+import { ALICE, alicePolicy, captureOutput, testConfig, verboseLogger } from './support.ts';
+
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY';
+const TOKEN = 'FQoGZXIvYXdzEBYaDEXAMPLESESSIONTOKEN+token/with=chars';
+const EXPIRATION = new Date('2026-11-28T10:00:00.000Z');
+const PROOF = { url: 'https://sts.us-west-2.amazonaws.com/', headers: {}, body: '' };
+
+const stsMock = mockClient(STSClient);
+afterEach(() => stsMock.reset());
+
+const issue = (account = '222222222222', session = 'alice') =>
+  stsMock.on(AssumeRoleCommand).resolves({
+    Credentials: {
+      AccessKeyId: 'ASIAEXAMPLEKEYID1234',
+      SecretAccessKey: SECRET,
+      SessionToken: TOKEN,
+      Expiration: EXPIRATION,
+    },
+    AssumedRoleUser: {
+      Arn: `arn:aws:sts::${account}:assumed-role/lambda_sts/${session}`,
+      AssumedRoleId: 'AROAEXAMPLE:x',
+    },
+  });
+
+const alice = toCaller(ALICE, '111111111111', 'identity-proof') as Caller;
+
+const broker = (overrides: Partial<BrokerDependencies> = {}, policy = alicePolicy()) => {
+  const config = testConfig({ policySource: { kind: 'inline', json: policy } });
+  return createBroker({
+    config,
+    sts: new STSClient({ region: 'us-west-2' }),
+    logger: verboseLogger(),
+    loadPolicy: loadAccessPolicy(config.policySource),
+    verifyProof: async () => alice,
+    ...overrides,
+  });
+};
+
+const ask = async (request: unknown, deps: Partial<BrokerDependencies> = {}, policy?: string) => {
+  const run = broker(deps, policy);
+  return captureOutput(() => run(request, { kind: 'invoke' }, 'req-1'));
+};
+
+const audits = (lines: string[]) =>
+  lines
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.message === 'audit')
+    .map((entry) => entry.audit);
+
+describe('createBroker', () => {
+  it('issues credentials to a verified, allowed caller, attributed to that caller', async () => {
+    issue();
+    const { result, lines } = await ask({ accountId: 'prod', identity: PROOF, durationSeconds: 1800 });
+    expect(result).toEqual({
+      Version: 1,
+      AccessKeyId: 'ASIAEXAMPLEKEYID1234',
+      SecretAccessKey: SECRET,
+      SessionToken: TOKEN,
+      Expiration: '2026-11-28T10:00:00.000Z',
+      AccountId: '222222222222',
+      AssumedRoleArn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/alice',
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        RoleArn: 'arn:aws:iam::222222222222:role/lambda_sts',
+        RoleSessionName: 'alice',
+        DurationSeconds: 1800,
+        SourceIdentity: 'alice',
+        Tags: [{ Key: 'stscreds:caller', Value: ALICE }],
+      },
+    ]);
+    expect(audits(lines)).toEqual([
+      expect.objectContaining({
+        requestId: 'req-1',
+        outcome: 'issued',
+        callerArn: ALICE,
+        callerAccount: '111111111111',
+        verifiedBy: 'identity-proof',
+        targetRoleArn: 'arn:aws:iam::222222222222:role/lambda_sts',
+        sessionName: 'alice',
+        durationSeconds: 1800,
+        ruleId: 'alice',
+        latencyMs: expect.any(Number),
+        stsLatencyMs: expect.any(Number),
+      }),
+    ]);
+  });
+
+  it('passes session policies on, with the rule forced scope-down the caller cannot remove', async () => {
+    issue();
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+    });
+    const scoped = alicePolicy([
+      {
+        id: 'alice-deploy-readonly',
+        effect: 'allow',
+        callers: [ALICE],
+        accounts: ['prod'],
+        roles: ['deploy'],
+        policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        maxDurationSeconds: 900,
+      },
+    ]);
+    await ask(
+      { accountId: 'prod', roleName: 'deploy', sessionName: 'build-42', policy, identity: PROOF },
+      {},
+      scoped,
+    );
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
+      RoleArn: 'arn:aws:iam::222222222222:role/deploy',
+      RoleSessionName: 'build-42',
+      DurationSeconds: 900,
+      Policy: policy,
+      PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      SourceIdentity: 'alice',
+    });
+  });
+
+  it('answers ValidationError and makes no STS call for a malformed request', async () => {
+    issue();
+    const { result } = await ask({ accountId: '222222222222', durationSeconds: 43200, identity: PROOF });
+    expect(result).toEqual({
+      error: { code: 'ValidationError', message: expect.stringMatching(/role chaining/), requestId: 'req-1' },
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it('answers ValidationError for an alias the policy does not define', async () => {
+    issue();
+    const { result } = await ask({ accountId: 'prd', identity: PROOF });
+    expect(result).toMatchObject({
+      error: { code: 'ValidationError', message: expect.stringMatching(/"prd" is not an alias/) },
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it('denies an unverified caller by default, and makes no STS call', async () => {
+    issue();
+    const { result, lines } = await ask({ accountId: 'prod' });
+    expect(result).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/identity proof is required/) },
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect(audits(lines)).toEqual([
+      expect.objectContaining({ outcome: 'denied', ruleId: 'unverified-caller' }),
+    ]);
+  });
+
+  it('denies a refused proof, naming the check, and makes no STS call', async () => {
+    issue();
+    const refuse = async (): Promise<Caller> => {
+      throw new AccessDeniedError('Identity proof refused: x-amz-date is more than 5 minutes from now');
+    };
+    const { result, lines } = await ask({ accountId: 'prod', identity: PROOF }, { verifyProof: refuse });
+    expect(result).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/x-amz-date/) },
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect(audits(lines)).toEqual([expect.objectContaining({ outcome: 'denied', ruleId: 'identity-proof' })]);
+  });
+
+  it('denies what the policy does not allow, naming the rule, and makes no STS call', async () => {
+    issue();
+    const denyProd = alicePolicy([
+      { id: 'freeze-prod', effect: 'deny', callers: ['*'], accounts: ['prod'], roles: ['*'] },
+    ]);
+    const { result } = await ask({ accountId: '222222222222', identity: PROOF }, {}, denyProd);
+    expect(result).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/\(freeze-prod\)$/) },
+    });
+    const other = await ask({ accountId: '444444444444', identity: PROOF });
+    expect(other.result).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/default-deny/) },
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it('fails closed on an invalid policy, and logs the defect by its path', async () => {
+    issue();
+    const broken = JSON.stringify({
+      version: 1,
+      rules: [{ id: 'x', effect: 'allow', callers: ['*'], accounts: ['nope'], roles: ['*'] }],
+    });
+    const { result, lines } = await ask({ accountId: '222222222222', identity: PROOF }, {}, broken);
+    expect(result).toMatchObject({
+      error: { code: 'InternalError', message: 'The broker cannot read its access policy' },
+    });
+    expect(lines.join('\n')).toContain('$.rules[0].accounts[0]: names unknown alias \\"nope\\"');
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['AccessDenied', 'AccessDenied'],
+    ['Throttling', 'Throttled'],
+    ['MalformedPolicyDocument', 'ValidationError'],
+    ['RegionDisabledException', 'UpstreamError'],
+  ])('maps STS %s to %s', async (name, code) => {
+    stsMock.on(AssumeRoleCommand).rejects(
+      new STSServiceException({
+        name,
+        message: name,
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const { result, lines } = await ask({ accountId: 'prod', identity: PROOF });
+    expect(result).toMatchObject({ error: { code } });
+    expect(brokerResponseSchema.safeParse(result).success).toBe(true);
+    expect(audits(lines)).toEqual([expect.objectContaining({ code, ruleId: 'alice' })]);
+  });
+
+  it('refuses an answer that leads to another account', async () => {
+    issue('999999999999');
+    const { result } = await ask({ accountId: 'prod', identity: PROOF });
+    expect(result).toMatchObject({ error: { code: 'UpstreamError' } });
+  });
+
+  it('answers InternalError, without a stack, when something unexpected breaks', async () => {
+    const broken = { send: () => Promise.resolve(null) } as unknown as STSClient;
+    const { result, lines } = await ask({ accountId: 'prod', identity: PROOF }, { sts: broken });
+    expect(result).toEqual({
+      error: { code: 'InternalError', message: 'The broker failed unexpectedly', requestId: 'req-1' },
+    });
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', code: 'InternalError', requestId: 'req-1' }),
+    );
+    expect(lines.join('\n')).not.toMatch(/\n\s+at |createBroker\.ts:\d+/);
+  });
+
+  it('counts what it decides in CloudWatch metrics', async () => {
+    issue();
+    const metrics = new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' });
+    const { lines } = await ask({ accountId: 'prod', identity: PROOF }, { metrics });
+    const emf = lines.map((line) => JSON.parse(line)).find((entry) => entry._aws);
+    expect(emf).toMatchObject({ CredentialsIssued: 1, StsLatency: expect.any(Number) });
+  });
+
+  it('never writes a secret, a token or a signature to the logs, whatever happens', async () => {
+    issue();
+    const success = await ask({ accountId: 'prod', identity: PROOF });
+    stsMock.reset();
+    stsMock.on(AssumeRoleCommand).rejects(
+      new STSServiceException({
+        name: 'SignatureDoesNotMatch',
+        message: `Signature=abcdef0123456789 SecretAccessKey=${SECRET} X-Amz-Security-Token=${TOKEN}`,
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const failure = await ask({ accountId: 'prod', identity: PROOF });
+    const lines = [...success.lines, ...failure.lines];
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const text = lines.join('\n');
+    for (const secret of [SECRET, TOKEN, 'abcdef0123456789']) expect(text).not.toContain(secret);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ service: 'getSTScreds' });
+  });
+});

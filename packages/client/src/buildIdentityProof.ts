@@ -1,0 +1,60 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, type IdentityProof } from '@stscreds/contract';
+
+export interface BuildIdentityProofOptions {
+  /** The caller's own credentials; the secret key signs the proof and is never sent. */
+  readonly credentials: AwsCredentialIdentity;
+  /** The broker's audience, which the broker requires the proof to carry and sign. */
+  readonly audience: string;
+  /** The region whose STS endpoint signs the proof. Default: `us-west-2`. */
+  readonly region?: string;
+  /** The STS endpoint. Default: `https://sts.<region>.amazonaws.com` (or `.amazonaws.com.cn`). */
+  readonly stsEndpoint?: string;
+  /** The signing time. Default: now. */
+  readonly signingDate?: Date;
+}
+
+const defaultStsEndpoint = (region: string): string =>
+  `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+
+/**
+ * Signs an `sts:GetCallerIdentity` request with the caller's credentials, for the broker to
+ * forward to STS and so learn who the caller is. This is the pattern of Vault's IAM auth.
+ *
+ * @example
+ * const identity = await buildIdentityProof({ credentials, audience: 'stscreds' });
+ * await invoke({ accountId: '222222222222', identity });
+ */
+export async function buildIdentityProof(options: BuildIdentityProofOptions): Promise<IdentityProof> {
+  const region = options.region ?? 'us-west-2';
+  const endpoint = new URL(options.stsEndpoint ?? defaultStsEndpoint(region));
+  const signer = new SignatureV4({
+    credentials: options.credentials,
+    region,
+    service: 'sts',
+    sha256: Sha256,
+    // The broker forwards only the proof's own headers; a payload-hash header would be one more to carry.
+    applyChecksum: false,
+  });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port && { port: Number(endpoint.port) }),
+    path: '/',
+    headers: {
+      host: endpoint.host,
+      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      [AUDIENCE_HEADER]: options.audience,
+    },
+    body: GET_CALLER_IDENTITY_BODY,
+  });
+  const signed = await signer.sign(request, {
+    ...(options.signingDate && { signingDate: options.signingDate }),
+  });
+  const { host: _host, ...headers } = signed.headers;
+  return { url: `${endpoint.origin}/`, headers, body: GET_CALLER_IDENTITY_BODY };
+}

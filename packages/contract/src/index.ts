@@ -1,0 +1,28 @@
+export type {
+  BrokerResponse,
+  CredentialRequest,
+  CredentialRequestInput,
+  CredentialResponse,
+  ErrorCode,
+  ErrorResponse,
+} from './contract.ts';
+export {
+  brokerResponseSchema,
+  credentialRequestSchema,
+  credentialResponseSchema,
+  DEFAULT_ROLE_NAME,
+  ERROR_CODES,
+  errorResponseSchema,
+  identityProofSchema,
+  MAX_DURATION_SECONDS,
+  MAX_POLICY_ARNS,
+  MAX_POLICY_CHARS,
+  MAX_PROOF_BODY_CHARS,
+  MAX_PROOF_HEADER_CHARS,
+  MAX_PROOF_HEADERS,
+  MAX_PROOF_URL_CHARS,
+  MAX_REQUEST_BYTES,
+  MIN_DURATION_SECONDS,
+} from './contract.ts';
+export type { IdentityProof } from './identityProof.ts';
+export { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY } from './identityProof.ts';
