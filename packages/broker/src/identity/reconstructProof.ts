@@ -38,24 +38,23 @@ export interface ReconstructedProof {
   readonly body: typeof GET_CALLER_IDENTITY_BODY;
 }
 
-const deny = (check: string): never => {
-  throw new AccessDeniedError(`Identity proof refused: ${check}`);
-};
+const denial = (check: string): AccessDeniedError =>
+  new AccessDeniedError(`Identity proof refused: ${check}`);
 
 const stsOrigin = (raw: string, rules: ProofRules): string => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return deny('identity.url is not a URL');
+    throw denial('identity.url is not a URL');
   }
-  if (url.username || url.password) deny('identity.url must not carry user information');
+  if (url.username || url.password) throw denial('identity.url must not carry user information');
   if (url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    deny('identity.url must be the STS endpoint itself, with no path, query or fragment');
+    throw denial('identity.url must be the STS endpoint itself, with no path, query or fragment');
   }
   if (rules.extraStsOrigins.includes(url.origin)) return url.origin;
   if (url.protocol !== 'https:' || url.port !== '' || !GENUINE_STS_HOST.test(url.hostname)) {
-    deny('identity.url is not an STS endpoint');
+    throw denial('identity.url is not an STS endpoint');
   }
   return url.origin;
 };
@@ -64,7 +63,7 @@ const lowerCased = (headers: Readonly<Record<string, string>>): Map<string, stri
   const map = new Map<string, string>();
   for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase();
-    if (map.has(key)) deny(`header ${key} appears twice`);
+    if (map.has(key)) throw denial(`header ${key} appears twice`);
     map.set(key, value);
   }
   return map;
@@ -72,12 +71,12 @@ const lowerCased = (headers: Readonly<Record<string, string>>): Map<string, stri
 
 const checkDate = (amzDate: string | undefined, scopeDate: string, now: Date): void => {
   const parts = amzDate ? AMZ_DATE.exec(amzDate) : null;
-  if (!amzDate || !parts) return deny('x-amz-date is missing or malformed');
+  if (!amzDate || !parts) throw denial('x-amz-date is missing or malformed');
   const [, y, mo, d, h, mi, s] = parts.map(Number);
   const signedAt = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
-  if (!amzDate.startsWith(scopeDate)) deny('x-amz-date does not match the credential scope');
+  if (!amzDate.startsWith(scopeDate)) throw denial('x-amz-date does not match the credential scope');
   if (Number.isNaN(signedAt) || Math.abs(now.getTime() - signedAt) > PROOF_MAX_SKEW_MS) {
-    deny('x-amz-date is more than 5 minutes from now');
+    throw denial('x-amz-date is more than 5 minutes from now');
   }
 };
 
@@ -93,29 +92,32 @@ const checkDate = (amzDate: string | undefined, scopeDate: string, now: Date): v
  */
 export function reconstructProof(proof: IdentityProof, rules: ProofRules): ReconstructedProof {
   const origin = stsOrigin(proof.url, rules);
-  if (proof.body !== GET_CALLER_IDENTITY_BODY) deny(`the body must be exactly ${GET_CALLER_IDENTITY_BODY}`);
+  if (proof.body !== GET_CALLER_IDENTITY_BODY)
+    throw denial(`the body must be exactly ${GET_CALLER_IDENTITY_BODY}`);
   const headers = lowerCased(proof.headers);
   const authorization = AUTHORIZATION.exec(headers.get('authorization') ?? '');
-  if (!authorization) return deny('authorization is not an AWS4-HMAC-SHA256 signature for sts');
+  if (!authorization) throw denial('authorization is not an AWS4-HMAC-SHA256 signature for sts');
   const [, scopeDate = '', signedList = ''] = authorization;
   const signed = new Set(signedList.split(';'));
   for (const required of ['host', 'x-amz-date', AUDIENCE_HEADER]) {
-    if (!signed.has(required)) deny(`${required} must be signed`);
+    if (!signed.has(required)) throw denial(`${required} must be signed`);
   }
   for (const name of signed) {
-    if (!SIGNABLE_HEADERS.has(name)) deny(`the proof signs ${name}, which the broker does not forward`);
+    if (!SIGNABLE_HEADERS.has(name))
+      throw denial(`the proof signs ${name}, which the broker does not forward`);
   }
-  if (headers.get(AUDIENCE_HEADER) !== rules.audience) deny(`${AUDIENCE_HEADER} does not name this broker`);
+  if (headers.get(AUDIENCE_HEADER) !== rules.audience)
+    throw denial(`${AUDIENCE_HEADER} does not name this broker`);
   checkDate(headers.get('x-amz-date'), scopeDate, rules.now);
   const contentType = headers.get('content-type');
   if (contentType !== undefined && !FORM_CONTENT_TYPE.test(contentType))
-    deny('content-type must be form-encoded');
+    throw denial('content-type must be form-encoded');
   const payloadHash = headers.get('x-amz-content-sha256');
   if (
     payloadHash !== undefined &&
     payloadHash !== createHash('sha256').update(GET_CALLER_IDENTITY_BODY).digest('hex')
   ) {
-    deny('x-amz-content-sha256 does not match the body');
+    throw denial('x-amz-content-sha256 does not match the body');
   }
   const forwarded: Record<string, string> = {};
   for (const name of FORWARDED_HEADERS) {
