@@ -37,13 +37,24 @@ export type RequestOrigin =
 /** The broker's steps for one request: validate, identify, authorize, assume, respond. */
 export type Broker = (payload: unknown, origin: RequestOrigin, requestId: string) => Promise<BrokerResponse>;
 
+/** Policies already announced as open to unverified callers; each is announced once, loudly. */
+const announced = new WeakSet<AccessPolicy>();
+
 const policyOrFailClosed = async (
   load: AccessPolicyLoader,
   logger: Logger,
   requestId: string,
 ): Promise<AccessPolicy> => {
   try {
-    return await load();
+    const policy = await load();
+    if (policy.allowUnverifiedCallers && !announced.has(policy)) {
+      announced.add(policy);
+      logger.warn(
+        'ACCESS POLICY ALLOWS UNVERIFIED CALLERS: anyone who may invoke this function may get what its "*" rules allow',
+        { requestId },
+      );
+    }
+    return policy;
   } catch (error) {
     logger.error('access policy unavailable: every request fails closed until it is fixed', {
       requestId,

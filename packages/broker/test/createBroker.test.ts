@@ -266,3 +266,32 @@ describe('createBroker', () => {
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ service: 'getSTScreds' });
   });
 });
+
+describe('createBroker with unverified callers allowed', () => {
+  it('issues to anyone the "*" rules allow, and says so loudly once', async () => {
+    issue('333333333333', 'stscreds-req-1');
+    const open = JSON.stringify({
+      version: 1,
+      allowUnverifiedCallers: true,
+      rules: [
+        { id: 'seed', effect: 'allow', callers: ['*'], accounts: ['333333333333'], roles: ['lambda_sts'] },
+      ],
+    });
+    const run = broker({}, open);
+    const first = await captureOutput(() => run({ accountId: '333333333333' }, { kind: 'invoke' }, 'req-1'));
+    const second = await captureOutput(() => run({ accountId: '333333333333' }, { kind: 'invoke' }, 'req-1'));
+    expect(first.result).toMatchObject({ AccountId: '333333333333' });
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
+      RoleSessionName: 'stscreds-req-1',
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input.SourceIdentity).toBeUndefined();
+    const warnings = [...first.lines, ...second.lines].filter((line) =>
+      line.includes('ALLOWS UNVERIFIED CALLERS'),
+    );
+    expect(warnings).toHaveLength(1);
+    const denied = await captureOutput(() => run({ accountId: '222222222222' }, { kind: 'invoke' }, 'req-2'));
+    expect(denied.result).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/default-deny/) },
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDevCommand } from './commands/dev.ts';
+import { registerPolicyCommand } from './commands/policy.ts';
 
 /**
  * Runs the `stscreds` command with the given argv and answers the exit code. Errors are
@@ -14,9 +15,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('cross-account AWS credentials from the getSTScreds broker')
     .exitOverride()
     .showHelpAfterError();
-  registerDevCommand(program, (code) => {
+  const setExitCode = (code: number): void => {
     exitCode = code;
-  });
+  };
+  registerDevCommand(program, setExitCode);
+  registerPolicyCommand(program, setExitCode);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

@@ -16,7 +16,8 @@ export interface Caller {
 
 const ASSUMED_ROLE =
   /^arn:(aws|aws-cn|aws-us-gov):sts::([0-9]{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{1,64})$/;
-const OTHER_PRINCIPAL = /^arn:(aws|aws-cn|aws-us-gov):(?:iam|sts)::([0-9]{12}):[\w+=,.@/:-]{1,1024}$/;
+const OTHER_PRINCIPAL =
+  /^arn:(aws|aws-cn|aws-us-gov):(?:iam::([0-9]{12}):(?:root|user\/[\w+=,.@/-]{1,576}|role\/[\w+=,.@/-]{1,576})|sts::([0-9]{12}):federated-user\/[\w+=,.@-]{2,32})$/;
 
 /**
  * Normalises a verified ARN into a {@link Caller}, or answers undefined when the ARN is not
@@ -44,6 +45,6 @@ export function toCaller(
     };
   }
   const other = OTHER_PRINCIPAL.exec(arn);
-  if (!other || other[2] !== accountId) return undefined;
+  if (!other || (other[2] ?? other[3]) !== accountId) return undefined;
   return { arn, principalArn: arn, accountId, verifiedBy };
 }

@@ -104,7 +104,7 @@ export function authorize(
           effect: 'deny',
           ruleId: first.id,
           accountId,
-          reason: `durationSeconds ${request.durationSeconds} is over the ${first.maxDurationSeconds} seconds that rule ${first.id} allows`,
+          reason: `durationSeconds ${request.durationSeconds} is over the ${first.maxDurationSeconds ?? MAX_DURATION_SECONDS} seconds that rule ${first.id} allows`,
         }
       : {
           effect: 'deny',

@@ -26,6 +26,22 @@ const jsonPath = (path: readonly PropertyKey[]): string =>
 const describe = (error: z.ZodError): string[] =>
   error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`);
 
+/** JSON.parse keeps `__proto__` as an own key, which zod then drops in silence; name each one as a defect. */
+const prototypeKeys = (json: unknown): string[] => {
+  const found: string[] = [];
+  const pending: [unknown, PropertyKey[]][] = [[json, []]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const at = [...path, Array.isArray(value) ? Number(key) : key];
+      if (key === '__proto__') found.push(`${jsonPath(at)}: is not allowed as a key`);
+      pending.push([child, at]);
+    }
+  }
+  return found;
+};
+
 /**
  * Parses and checks an access policy document. Unknown fields, unknown aliases, duplicate
  * rule ids and malformed patterns are all defects.
@@ -44,7 +60,8 @@ export function parseAccessPolicy(text: string): AccessPolicy {
     ]);
   }
   const result = accessPolicySchema.safeParse(json);
-  if (!result.success) throw new AccessPolicyError(describe(result.error));
+  const problems = [...prototypeKeys(json), ...(result.success ? [] : describe(result.error))];
+  if (!result.success || problems.length > 0) throw new AccessPolicyError(problems);
   const document: AccessPolicyDocument = result.data;
   return {
     allowUnverifiedCallers: document.allowUnverifiedCallers,

@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import {
+  AccessPolicyError,
+  authorize,
+  BrokerError,
+  type Caller,
+  parseAccessPolicy,
+  toCaller,
+} from '@stscreds/broker';
+import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
+import { type Command, InvalidArgumentError } from 'commander';
+
+export interface PolicyCheckInput {
+  readonly file: string;
+}
+
+export interface PolicyExplainInput {
+  readonly file: string;
+  /** The caller's ARN; undefined asks about an unverified caller. */
+  readonly caller?: string | undefined;
+  readonly account: string;
+  readonly role: string;
+  readonly duration?: number | undefined;
+}
+
+export interface PolicyDependencies {
+  readonly readText: (path: string) => Promise<string>;
+  readonly print: (line: string) => void;
+}
+
+/** Exit codes: 0 valid or allowed, 1 denied, 2 an invalid policy or question. */
+const DENIED = 1;
+const INVALID = 2;
+
+const load = async (file: string, deps: PolicyDependencies) => {
+  let text: string;
+  try {
+    text = await deps.readText(file);
+  } catch (error) {
+    deps.print(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+  try {
+    return parseAccessPolicy(text);
+  } catch (error) {
+    if (error instanceof AccessPolicyError) {
+      deps.print(`${file}: invalid access policy`);
+      for (const problem of error.problems) deps.print(`  ${problem}`);
+      return undefined;
+    }
+    throw error;
+  }
+};
+
+/**
+ * Checks an access policy file and reports each defect with its JSON path.
+ *
+ * @example
+ * await runPolicyCheck({ file: 'access-policy.json' }, deps); // 0 when valid, 2 when not
+ */
+export async function runPolicyCheck(input: PolicyCheckInput, deps: PolicyDependencies): Promise<number> {
+  const policy = await load(input.file, deps);
+  if (!policy) return INVALID;
+  deps.print(
+    `${input.file}: valid, ${policy.rules.length} rule(s), ${policy.aliases.size} alias(es), unverified callers ${policy.allowUnverifiedCallers ? 'ALLOWED' : 'denied'}`,
+  );
+  return 0;
+}
+
+/** The account a caller ARN names, so the ARN can be read as STS would have reported it. */
+const callerOf = (arn: string): Caller | undefined => {
+  const account = /^arn:[\w-]+:(?:iam|sts)::([0-9]{12}):/.exec(arn)?.[1];
+  return account ? toCaller(arn, account, 'identity-proof') : undefined;
+};
+
+/**
+ * Explains what the broker would decide for a caller, an account and a role, and which
+ * rule decides it.
+ *
+ * @example
+ * await runPolicyExplain({ file, caller: 'arn:aws:iam::111111111111:user/bob', account: 'prod', role: 'lambda_sts' }, deps);
+ * // deny (default-deny): no rule allows arn:aws:iam::111111111111:user/bob to assume lambda_sts in 222222222222
+ */
+export async function runPolicyExplain(input: PolicyExplainInput, deps: PolicyDependencies): Promise<number> {
+  const policy = await load(input.file, deps);
+  if (!policy) return INVALID;
+  const caller = input.caller === undefined ? undefined : callerOf(input.caller);
+  if (input.caller !== undefined && !caller) {
+    deps.print(`${input.caller} is not a caller ARN such as arn:aws:iam::111111111111:user/alice`);
+    return INVALID;
+  }
+  try {
+    const decision = authorize(policy, caller, {
+      account: input.account,
+      roleName: input.role,
+      durationSeconds: input.duration,
+    });
+    if (decision.effect === 'deny') {
+      deps.print(`deny (${decision.ruleId}): ${decision.reason}`);
+      return DENIED;
+    }
+    const scope = decision.policyArns.length ? `, scoped down by ${decision.policyArns.join(', ')}` : '';
+    deps.print(
+      `allow (${decision.ruleId}): ${input.role} in ${decision.accountId} for ${decision.durationSeconds} s${scope}`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof BrokerError) {
+      deps.print(error.message);
+      return INVALID;
+    }
+    throw error;
+  }
+}
+
+const durationOption = (value: string): number => {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 900 || seconds > 3600) {
+    throw new InvalidArgumentError('must be a whole number of seconds from 900 to 3600');
+  }
+  return seconds;
+};
+
+export function registerPolicyCommand(program: Command, setExitCode: (code: number) => void): void {
+  const deps: PolicyDependencies = {
+    readText: (path) => readFile(path, 'utf8'),
+    print: (line) => process.stdout.write(`${line}\n`),
+  };
+  const policy = program.command('policy').description('check and explain access policies');
+  policy
+    .command('check')
+    .argument('<file>', 'the access policy JSON file')
+    .description('validate an access policy and report each defect with its JSON path')
+    .action(async (file: string) => setExitCode(await runPolicyCheck({ file }, deps)));
+  policy
+    .command('explain')
+    .argument('<file>', 'the access policy JSON file')
+    .description('print the decision for a caller, an account and a role, and the rule that made it')
+    .option('--caller <arn>', 'the caller ARN (omit for an unverified caller)')
+    .requiredOption('--account <id|alias>', 'the target account id or alias')
+    .option('--role <name>', 'the target role', DEFAULT_ROLE_NAME)
+    .option('--duration <seconds>', 'the requested duration', durationOption)
+    .action(
+      async (file: string, options: { caller?: string; account: string; role: string; duration?: number }) =>
+        setExitCode(await runPolicyExplain({ file, ...options }, deps)),
+    );
+}
