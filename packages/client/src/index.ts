@@ -1,3 +1,18 @@
 export type { BuildIdentityProofOptions } from './buildIdentityProof.ts';
 export { buildIdentityProof } from './buildIdentityProof.ts';
+export {
+  StsCredsAccessDeniedError,
+  StsCredsError,
+  StsCredsInternalError,
+  StsCredsThrottledError,
+  StsCredsUpstreamError,
+  StsCredsValidationError,
+  stsCredsErrorOf,
+} from './errors.ts';
+export type { FromStsCredsOptions } from './fromStsCreds.ts';
+export { clearStsCredsCache, fromStsCreds } from './fromStsCreds.ts';
 export { invokeBroker } from './invokeBroker.ts';
+export type { CredentialRequester, StsCredsRequestOptions } from './requestCredentials.ts';
+export { createCredentialRequester } from './requestCredentials.ts';
+export type { ResolveStsEndpointOptions } from './resolveStsEndpoint.ts';
+export { resolveStsEndpoint } from './resolveStsEndpoint.ts';

@@ -27,8 +27,8 @@ export const DEV_ORG = {
     'arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess',
   ],
   stateDir: '.stscreds/dev',
-  /** The value identity proofs must sign in x-stscreds-audience. */
-  audience: 'stscreds-dev',
+  /** The value identity proofs must sign in x-stscreds-audience: the broker's and the client's default. */
+  audience: 'stscreds',
 } as const;
 
 /** A target account of the local organization. */

@@ -1,0 +1,100 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { CredentialRequestInput, CredentialResponse } from '@stscreds/contract';
+import { buildIdentityProof } from './buildIdentityProof.ts';
+import { stsCredsErrorOf } from './errors.ts';
+import { invokeBroker } from './invokeBroker.ts';
+import { resolveStsEndpoint } from './resolveStsEndpoint.ts';
+
+/** What to ask the broker for, and how to reach it. */
+export interface StsCredsRequestOptions {
+  /** The target account id, or an alias the broker's access policy defines. */
+  readonly accountId: string;
+  readonly roleName?: string;
+  readonly sessionName?: string;
+  readonly durationSeconds?: number;
+  readonly policy?: string;
+  readonly policyArns?: readonly string[];
+  /** The broker function. Default: `getSTScreds`. */
+  readonly functionName?: string;
+  /** The broker's region. Default: `us-west-2`. */
+  readonly region?: string;
+  /** The broker's Lambda endpoint. Default: the SDK's (`AWS_ENDPOINT_URL_LAMBDA`, the profile, or AWS). */
+  readonly endpoint?: string;
+  /** The caller's shared-config profile. Default: the SDK's default chain. */
+  readonly profile?: string;
+  /** The caller's own credentials, instead of a profile or the default chain. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** The broker's audience. Default: `STSCREDS_AUDIENCE`, or `stscreds`. */
+  readonly audience?: string;
+  /** The region whose STS signs the identity proof. Default: `region`. */
+  readonly stsRegion?: string;
+  /** A LambdaClient to use instead of one made from the options above. */
+  readonly lambdaClient?: LambdaClient;
+}
+
+/** Everything a request needs that is the same from one call to the next. */
+export interface CredentialRequester {
+  /** The caller's current credentials, which sign the identity proof. */
+  callerCredentials(): Promise<AwsCredentialIdentity>;
+  /** One round trip: prove, invoke, read the answer. */
+  request(): Promise<CredentialResponse>;
+}
+
+/**
+ * Prepares calls to the broker: the caller's credentials, the identity proof signed for the
+ * STS endpoint the caller's SDK resolves, the Lambda client, and strict reading of the answer.
+ * Contract errors are thrown as typed {@link StsCredsError}s.
+ *
+ * @example
+ * const requester = createCredentialRequester({ accountId: 'prod', profile: 'alice' });
+ * const credentials = await requester.request();
+ */
+export function createCredentialRequester(options: StsCredsRequestOptions): CredentialRequester {
+  const region = options.region ?? 'us-west-2';
+  const functionName = options.functionName ?? 'getSTScreds';
+  const provider: AwsCredentialIdentityProvider =
+    typeof options.credentials === 'function'
+      ? options.credentials
+      : options.credentials
+        ? async () => options.credentials as AwsCredentialIdentity
+        : options.profile
+          ? fromIni({ profile: options.profile })
+          : fromNodeProviderChain();
+  let lambda = options.lambdaClient;
+  const lambdaClient = (): LambdaClient => {
+    lambda ??= new LambdaClient({
+      region,
+      credentials: provider,
+      ...(options.profile && { profile: options.profile }),
+      ...(options.endpoint && { endpoint: options.endpoint }),
+    });
+    return lambda;
+  };
+  let stsEndpoint: Promise<string> | undefined;
+  const body: CredentialRequestInput = {
+    accountId: options.accountId,
+    ...(options.roleName && { roleName: options.roleName }),
+    ...(options.sessionName && { sessionName: options.sessionName }),
+    ...(options.durationSeconds && { durationSeconds: options.durationSeconds }),
+    ...(options.policy && { policy: options.policy }),
+    ...(options.policyArns?.length && { policyArns: [...options.policyArns] }),
+  };
+
+  return {
+    callerCredentials: () => provider(),
+    request: async () => {
+      stsEndpoint ??= resolveStsEndpoint({ region: options.stsRegion ?? region, profile: options.profile });
+      const identity = await buildIdentityProof({
+        credentials: await provider(),
+        audience: options.audience ?? process.env.STSCREDS_AUDIENCE ?? 'stscreds',
+        region: options.stsRegion ?? region,
+        stsEndpoint: await stsEndpoint,
+      });
+      const answer = await invokeBroker(lambdaClient(), functionName, { ...body, identity });
+      if ('error' in answer) throw stsCredsErrorOf(answer.error);
+      return answer;
+    },
+  };
+}
