@@ -1,31 +1,65 @@
 import { Command, CommanderError } from 'commander';
 import { registerDevCommand } from './commands/dev.ts';
+import { registerExecCommand } from './commands/exec.ts';
+import { registerGetCommand } from './commands/get.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
+import { registerProfileCommand } from './commands/profile.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerWhoamiCommand } from './commands/whoami.ts';
+import { describeFailure, EXIT_CODES } from './exitCodes.ts';
+import { addGlobalOptions } from './globalOptions.ts';
+
+const untilInterrupted = (): Promise<void> =>
+  new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 
 /**
- * Runs the `stscreds` command with the given argv and answers the exit code. Errors are
- * printed as one line, never as a stack.
+ * Runs the `stscreds` command with the given argv and answers the exit code. Failures are
+ * printed as one line on stderr, never as a stack.
  *
  * @example
  * process.exitCode = await main(process.argv);
  */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
-  const program = new Command('stscreds')
-    .description('cross-account AWS credentials from the getSTScreds broker')
-    .exitOverride()
-    .showHelpAfterError();
   const setExitCode = (code: number): void => {
     exitCode = code;
   };
-  registerDevCommand(program, setExitCode);
+  const program = addGlobalOptions(
+    new Command('stscreds')
+      .description('cross-account AWS credentials from the getSTScreds broker')
+      .exitOverride()
+      .showHelpAfterError(),
+  ).addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 unexpected, 2 usage, 3 AccessDenied, 4 ValidationError, 5 Throttled,
+6 UpstreamError, 7 InternalError; exec answers its command's own.`,
+  );
+  registerGetCommand(program, setExitCode);
+  registerExecCommand(program, setExitCode);
+  registerServeCommand(program, setExitCode, untilInterrupted);
+  registerProfileCommand(program, setExitCode);
+  registerWhoamiCommand(program, setExitCode);
   registerPolicyCommand(program, setExitCode);
+  registerDevCommand(program, setExitCode, untilInterrupted);
+  for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    process.stderr.write(`stscreds: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : EXIT_CODES.Usage;
+    }
+    const failure = describeFailure(error);
+    process.stderr.write(`${failure.line}\n`);
+    return failure.code;
   }
 }

@@ -21,6 +21,8 @@ export interface LambdaInvokeServer {
   /** `http://127.0.0.1:<port>`: give it to `LambdaClient` as `endpoint`. */
   readonly endpoint: string;
   readonly functionArn: string;
+  /** How many times the function has been invoked so far. */
+  invocations(): number;
   close(): Promise<void>;
 }
 
@@ -137,10 +139,12 @@ export async function serveLambdaInvoke(options: ServeLambdaInvokeOptions): Prom
     }
   };
 
+  let invocations = 0;
   const invoke = async (
     event: unknown,
     requestId: string,
   ): Promise<{ headers: Record<string, string>; body: string }> => {
+    invocations += 1;
     const deadline = Date.now() + timeoutMs;
     const context: Context = {
       callbackWaitsForEmptyEventLoop: true,
@@ -215,6 +219,7 @@ export async function serveLambdaInvoke(options: ServeLambdaInvokeOptions): Prom
   return {
     endpoint: `http://127.0.0.1:${port}`,
     functionArn,
+    invocations: () => invocations,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -21,6 +21,11 @@ export interface StartDevOrgOptions {
   readonly motoCommand?: string;
   /** The broker's logger. Default: the broker's own Powertools logger. */
   readonly logger?: Logger;
+  /**
+   * The credential_process command of a profile for a target alias, as the `stscreds` CLI
+   * writes it; with it, the state folder gains a profile per target.
+   */
+  readonly credentialProcess?: (alias: string) => string;
 }
 
 /** A running local organization. */
@@ -97,6 +102,12 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       broker,
       callers: seeded.callers,
       accessPolicy,
+      ...(options.credentialProcess && {
+        targetProfiles: DEV_ORG.targets.map((t) => ({
+          name: t.alias,
+          credentialProcess: (options.credentialProcess as (alias: string) => string)(t.alias),
+        })),
+      }),
     });
     return { moto, lambda, seeded, broker, handler, logger, paths, stop };
   } catch (error) {

@@ -17,6 +17,8 @@ export interface DevState {
   readonly callers: readonly DevUser[];
   /** The broker's access policy document, as JSON. */
   readonly accessPolicy: string;
+  /** Profiles whose credentials come from the broker, such as `prod`, by their credential_process. */
+  readonly targetProfiles?: readonly { readonly name: string; readonly credentialProcess: string }[];
 }
 
 /** The files of the state folder, as absolute paths. */
@@ -32,9 +34,16 @@ export interface DevStatePaths {
 const SERVICES_SECTION = 'stscreds-dev';
 
 const configFile = (state: DevState): string => {
-  const profiles = state.callers.map(
-    (caller) => `[profile ${caller.name}]\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
-  );
+  const profiles = [
+    ...state.callers.map(
+      (caller) =>
+        `[profile ${caller.name}]\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
+    ),
+    ...(state.targetProfiles ?? []).map(
+      (target) =>
+        `[profile ${target.name}]\ncredential_process = ${target.credentialProcess}\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
+    ),
+  ];
   const endpoints = [
     ['lambda', state.broker.lambdaEndpoint],
     ['sts', state.broker.stsEndpoint],
@@ -85,7 +94,15 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
     [paths.accessPolicy, `${state.accessPolicy}\n`],
     [
       paths.envScript,
-      `# source me: points the AWS CLI and SDKs at the local organization's profiles\nexport AWS_CONFIG_FILE='${paths.config}'\nexport AWS_SHARED_CREDENTIALS_FILE='${paths.credentials}'\n`,
+      [
+        '# source me: points the AWS CLI, the SDKs and stscreds at the local organization',
+        `export AWS_CONFIG_FILE='${paths.config}'`,
+        `export AWS_SHARED_CREDENTIALS_FILE='${paths.credentials}'`,
+        `export AWS_ENDPOINT_URL='${state.broker.stsEndpoint}'`,
+        `export AWS_ENDPOINT_URL_LAMBDA='${state.broker.lambdaEndpoint}'`,
+        `export AWS_REGION='${state.broker.region}'`,
+        '',
+      ].join('\n'),
     ],
   ];
   for (const [path, text] of files) {

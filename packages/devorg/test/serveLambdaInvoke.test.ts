@@ -157,3 +157,13 @@ describe('serveLambdaInvoke', () => {
     expect(badName.status).toBe(400);
   });
 });
+
+describe('serveLambdaInvoke counts', () => {
+  it('counts invocations, and nothing it refuses', async () => {
+    const { client, server } = await serve(async () => ({}));
+    await client.send(new InvokeCommand({ FunctionName: 'getSTScreds', Payload: encode('{}') }));
+    await expect(client.send(new InvokeCommand({ FunctionName: 'getSTScreds', Payload: encode('{') }))).rejects.toThrow();
+    await client.send(new InvokeCommand({ FunctionName: 'getSTScreds', InvocationType: 'DryRun' }));
+    expect(server.invocations()).toBe(1);
+  });
+});

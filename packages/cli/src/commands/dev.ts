@@ -1,5 +1,7 @@
+import { relative } from 'node:path';
 import { DEV_ORG, type DevOrg, runWalkthrough, type StartDevOrgOptions, startDevOrg } from '@stscreds/devorg';
 import type { Command } from 'commander';
+import { credentialProcessCommand } from '../credentialProcessCommand.ts';
 
 export interface DevInput {
   /** Run the walkthrough, then stop instead of serving. */
@@ -34,17 +36,18 @@ const describeOrg = (org: DevOrg, print: (line: string) => void): void => {
 };
 
 const printNextSteps = (org: DevOrg, print: (line: string) => void): void => {
-  const prod = org.seeded.targets[0];
+  const rel = relative(process.cwd(), org.paths.dir) || '.';
   print('');
   print('Try it from another terminal:');
-  print(`  source ${org.paths.envScript}`);
+  print(`  source ${rel}/env.sh`);
+  print('  aws --profile prod sts get-caller-identity        # credential_process runs stscreds as alice');
+  print('  aws --profile prod s3 ls');
+  print('  npx stscreds whoami staging --profile alice');
+  print('  npx stscreds exec staging --profile alice -- aws s3 ls');
+  print('  npx stscreds get prod --profile bob                # AccessDenied: bob may reach staging only');
   print(
-    `  aws --profile alice lambda invoke --function-name ${DEV_ORG.functionName} --payload '{"accountId":"${prod?.accountId}"}' /dev/stdout`,
+    `  npx stscreds policy explain ${rel}/access-policy.json --caller arn:aws:iam::111111111111:user/bob --account prod`,
   );
-  print(
-    `  aws --profile bob lambda invoke --function-name ${DEV_ORG.functionName} --payload '{"accountId":"${prod?.accountId}","durationSeconds":7200}' /dev/stdout`,
-  );
-  print(`  cat ${org.paths.brokerJson}`);
   print('');
 };
 
@@ -57,7 +60,12 @@ const printNextSteps = (org: DevOrg, print: (line: string) => void): void => {
  * const code = await runDev({ exit: true, stateDir: '.stscreds/dev' }, deps);
  */
 export async function runDev(input: DevInput, deps: DevDependencies): Promise<number> {
-  const org = await deps.start({ stateDir: input.stateDir });
+  const org = await deps.start({
+    stateDir: input.stateDir,
+    // alice may reach every target, so the state folder's target profiles get their credentials as her.
+    credentialProcess: (alias) =>
+      credentialProcessCommand(['get', alias, '--format', 'process', '--profile', 'alice']),
+  });
   try {
     describeOrg(org, deps.print);
     // The walkthrough's deliberate failures would otherwise interleave broker log lines with its report.
@@ -80,18 +88,11 @@ export async function runDev(input: DevInput, deps: DevDependencies): Promise<nu
   }
 }
 
-const untilInterrupted = (): Promise<void> =>
-  new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-
-export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
+export function registerDevCommand(
+  program: Command,
+  setExitCode: (code: number) => void,
+  untilInterrupted: () => Promise<void>,
+): void {
   program
     .command('dev')
     .description(

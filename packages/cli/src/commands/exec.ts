@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { fromStsCreds } from '@stscreds/client';
+import type { Command } from 'commander';
+import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
+import { startCredentialServer } from '../server/startCredentialServer.ts';
+import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
+import { fetchCredentials } from './get.ts';
+
+export interface ExecInput extends TargetInput {
+  readonly command: readonly string[];
+  /** Serve refreshing credentials to the child instead of handing it fixed keys. */
+  readonly server: boolean;
+  readonly cache: boolean;
+}
+
+/** Variables that would make the child's SDK look elsewhere for credentials. */
+const STALE = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+];
+
+/** The child's environment: the parent's, less stale credentials, plus `credentials`. */
+export function childEnvironment(
+  parent: NodeJS.ProcessEnv,
+  credentials: Record<string, string>,
+): NodeJS.ProcessEnv {
+  const env = { ...parent };
+  for (const name of STALE) delete env[name];
+  return { ...env, ...credentials };
+}
+
+const run = (command: readonly string[], env: NodeJS.ProcessEnv): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const [file, ...args] = command;
+    if (!file) return reject(new Error('exec needs a command after --'));
+    const child = spawn(file, args, { env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map(
+      (signal) => [signal, forward(signal)] as const,
+    );
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    const done = (): void => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    };
+    child.once('error', (error) => {
+      done();
+      reject(new Error(`cannot run ${file}: ${error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      done();
+      // A child killed by a signal exits as shells report it: 128 + the signal's number.
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    });
+  });
+
+/**
+ * `stscreds exec`: runs a command with credentials for a target account, and answers its
+ * exit code. With `server`, the child gets a container-credentials endpoint that keeps its
+ * credentials fresh instead of fixed keys.
+ *
+ * @example
+ * const code = await runExec({ account: 'prod', command: ['aws', 's3', 'ls'], server: false, cache: true }, globals);
+ */
+export async function runExec(
+  input: ExecInput,
+  globals: GlobalOptions,
+  parentEnv = process.env,
+): Promise<number> {
+  const request = toRequestOptions(input, globals);
+  if (input.server) {
+    const server = await startCredentialServer(fromStsCreds(request));
+    try {
+      return await run(
+        input.command,
+        childEnvironment(parentEnv, {
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: server.uri,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN: server.token,
+        }),
+      );
+    } finally {
+      await server.close();
+    }
+  }
+  const c = await fetchCredentials(request, globals, { cache: input.cache });
+  return run(
+    input.command,
+    childEnvironment(parentEnv, {
+      AWS_ACCESS_KEY_ID: c.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
+      AWS_SESSION_TOKEN: c.SessionToken,
+      AWS_CREDENTIAL_EXPIRATION: c.Expiration,
+    }),
+  );
+}
+
+export function registerExecCommand(program: Command, setExitCode: (code: number) => void): void {
+  addTargetOptions(
+    program
+      .command('exec')
+      .argument('<account>', 'the target account id, or an alias of the access policy')
+      .argument('<command...>', 'the command to run, after --')
+      .description("run a command with a target account's credentials in its environment")
+      .option('--server', 'serve refreshing credentials to the command instead of fixed keys', false)
+      .option('--no-cache', 'always ask the broker, and keep nothing on disk'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ stscreds exec prod -- aws s3 ls
+  $ stscreds exec staging --server -- terraform apply   # credentials stay fresh past one hour
+
+The command's exit code is stscreds' exit code.`,
+    )
+    .action(
+      async (
+        account: string,
+        command: string[],
+        options: { server: boolean; cache: boolean } & TargetInput,
+      ) => {
+        setExitCode(await runExec({ ...options, account, command }, readGlobalOptions(program)));
+      },
+    );
+}

@@ -1,0 +1,139 @@
+import { redactKeyId } from '@stscreds/broker';
+import { createCredentialRequester, type StsCredsRequestOptions } from '@stscreds/client';
+import type { CredentialResponse } from '@stscreds/contract';
+import type { Command } from 'commander';
+import { cachedCredentials } from '../cache/cachedCredentials.ts';
+import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
+import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
+
+export const FORMATS = ['json', 'process', 'env', 'shell'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface GetInput extends TargetInput {
+  readonly format: Format;
+  readonly cache: boolean;
+}
+
+export interface GetDependencies {
+  readonly print: (text: string) => void;
+  readonly note: (line: string) => void;
+  readonly shell: string | undefined;
+  readonly cacheDir?: string;
+}
+
+const single = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+const variables = (c: CredentialResponse): [string, string][] => [
+  ['AWS_ACCESS_KEY_ID', c.AccessKeyId],
+  ['AWS_SECRET_ACCESS_KEY', c.SecretAccessKey],
+  ['AWS_SESSION_TOKEN', c.SessionToken],
+  ['AWS_CREDENTIAL_EXPIRATION', c.Expiration],
+];
+
+/**
+ * Renders credentials in one of the forms callers consume: the contract's JSON, a
+ * credential_process document, `export` lines, or lines for the user's own shell.
+ *
+ * @example
+ * formatCredentials(credentials, 'env', process.env.SHELL); // "export AWS_ACCESS_KEY_ID='ASIA…'\n…"
+ */
+export function formatCredentials(c: CredentialResponse, format: Format, shell: string | undefined): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(c, null, 2);
+    case 'process':
+      return JSON.stringify({
+        Version: 1,
+        AccessKeyId: c.AccessKeyId,
+        SecretAccessKey: c.SecretAccessKey,
+        SessionToken: c.SessionToken,
+        Expiration: c.Expiration,
+      });
+    case 'env':
+      return variables(c)
+        .map(([name, value]) => `export ${name}=${single(value)}`)
+        .join('\n');
+    case 'shell': {
+      const name = (shell ?? '').split('/').pop() ?? '';
+      if (name === 'fish')
+        return variables(c)
+          .map(([n, v]) => `set -gx ${n} ${single(v)};`)
+          .join('\n');
+      if (name === 'pwsh' || name === 'powershell') {
+        return variables(c)
+          .map(([n, v]) => `$env:${n} = '${v.replace(/'/g, "''")}'`)
+          .join('\n');
+      }
+      return formatCredentials(c, 'env', shell);
+    }
+  }
+}
+
+/** Fetches credentials, through the on-disk cache unless it is turned off. */
+export async function fetchCredentials(
+  request: StsCredsRequestOptions,
+  globals: GlobalOptions,
+  options: { cache: boolean; cacheDir?: string | undefined },
+): Promise<CredentialResponse> {
+  const requester = createCredentialRequester(request);
+  if (!options.cache) return requester.request();
+  const caller = await requester.callerCredentials();
+  const { profile: _profile, ...asked } = request;
+  const key = JSON.stringify([caller.accessKeyId, globals.endpoint ?? null, asked]);
+  return cachedCredentials(key, () => requester.request(), options.cacheDir ? { dir: options.cacheDir } : {});
+}
+
+/**
+ * `stscreds get`: credentials for a target account, printed in the chosen format.
+ *
+ * @example
+ * await runGet({ account: 'prod', format: 'process', cache: true }, globals, deps);
+ */
+export async function runGet(
+  input: GetInput,
+  globals: GlobalOptions,
+  deps: GetDependencies,
+): Promise<number> {
+  const credentials = await fetchCredentials(toRequestOptions(input, globals), globals, {
+    cache: input.cache,
+    cacheDir: deps.cacheDir,
+  });
+  if (globals.verbose) {
+    deps.note(
+      `stscreds: ${redactKeyId(credentials.AccessKeyId)} for ${credentials.AssumedRoleArn}, expiring ${credentials.Expiration}`,
+    );
+  }
+  deps.print(formatCredentials(credentials, input.format, deps.shell));
+  return 0;
+}
+
+export function registerGetCommand(program: Command, setExitCode: (code: number) => void): void {
+  addTargetOptions(
+    program
+      .command('get')
+      .argument('<account>', 'the target account id, or an alias of the access policy')
+      .description('print credentials for a target account')
+      .option('--format <format>', `json, process (credential_process), env or shell`, 'json')
+      .option('--no-cache', 'always ask the broker, and keep nothing on disk'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ stscreds get 222222222222 --profile alice
+  $ stscreds get prod --format process            # for credential_process
+  $ eval "$(stscreds get staging --format shell)"`,
+    )
+    .action(async (account: string, options: Omit<GetInput, 'account'>) => {
+      if (!(FORMATS as readonly string[]).includes(options.format)) {
+        throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
+      }
+      setExitCode(
+        await runGet({ ...options, account }, readGlobalOptions(program), {
+          print: (text) => process.stdout.write(`${text}\n`),
+          note: (line) => process.stderr.write(`${line}\n`),
+          shell: process.env.SHELL,
+        }),
+      );
+    });
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+
+/** How to reach the broker and who the caller is: the options every command shares. */
+export interface GlobalOptions {
+  readonly functionName: string;
+  readonly region: string;
+  /** The broker's Lambda endpoint, when not AWS's. */
+  readonly endpoint?: string | undefined;
+  /** The caller's shared-config profile. */
+  readonly profile?: string | undefined;
+  readonly audience: string;
+  readonly verbose: boolean;
+}
+
+/** Declares the shared options on the program. */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option('--function <name>', 'the broker function', process.env.STSCREDS_FUNCTION ?? 'getSTScreds')
+    .option('--region <region>', "the broker's region", process.env.STSCREDS_REGION ?? 'us-west-2')
+    .option('--endpoint <url>', "the broker's Lambda endpoint (default: the SDK's, AWS_ENDPOINT_URL_LAMBDA)")
+    .option('--profile <name>', "the caller's AWS profile (default: AWS_PROFILE, then the default chain)")
+    .option('--audience <value>', "the broker's audience", process.env.STSCREDS_AUDIENCE ?? 'stscreds')
+    .option('--verbose', 'say what happens on stderr', false);
+}
+
+/** Reads the shared options as the commands need them. */
+export function readGlobalOptions(program: Command): GlobalOptions {
+  const raw = program.opts<{
+    function: string;
+    region: string;
+    endpoint?: string;
+    profile?: string;
+    audience: string;
+    verbose: boolean;
+  }>();
+  return {
+    functionName: raw.function,
+    region: raw.region,
+    endpoint: raw.endpoint,
+    profile: raw.profile ?? process.env.AWS_PROFILE,
+    audience: raw.audience,
+    verbose: raw.verbose,
+  };
+}
+
+/** The shared options as command-line flags, for recording in a profile's credential_process. */
+export function globalFlags(options: GlobalOptions): string[] {
+  return [
+    ...(options.functionName !== 'getSTScreds' ? ['--function', options.functionName] : []),
+    ...(options.region !== 'us-west-2' ? ['--region', options.region] : []),
+    ...(options.endpoint ? ['--endpoint', options.endpoint] : []),
+    ...(options.profile ? ['--profile', options.profile] : []),
+    ...(options.audience !== 'stscreds' ? ['--audience', options.audience] : []),
+  ];
+}
