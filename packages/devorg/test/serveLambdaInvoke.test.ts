@@ -162,7 +162,9 @@ describe('serveLambdaInvoke counts', () => {
   it('counts invocations, and nothing it refuses', async () => {
     const { client, server } = await serve(async () => ({}));
     await client.send(new InvokeCommand({ FunctionName: 'getSTScreds', Payload: encode('{}') }));
-    await expect(client.send(new InvokeCommand({ FunctionName: 'getSTScreds', Payload: encode('{') }))).rejects.toThrow();
+    await expect(
+      client.send(new InvokeCommand({ FunctionName: 'getSTScreds', Payload: encode('{') })),
+    ).rejects.toThrow();
     await client.send(new InvokeCommand({ FunctionName: 'getSTScreds', InvocationType: 'DryRun' }));
     expect(server.invocations()).toBe(1);
   });
