@@ -46,7 +46,7 @@ export type { AccessPolicy } from './policy/parseAccessPolicy.ts';
 export { AccessPolicyError, parseAccessPolicy } from './policy/parseAccessPolicy.ts';
 export type { BrokerConfig, BrokerEntry } from './readBrokerConfig.ts';
 export { BrokerConfigError, readBrokerConfig } from './readBrokerConfig.ts';
-export { redactKeyId } from './redactKeyId.ts';
+
 export { toCredentialResponse } from './toCredentialResponse.ts';
 export { toErrorResponse } from './toErrorResponse.ts';
 export { validateRequest } from './validateRequest.ts';

@@ -26,3 +26,4 @@ export {
 } from './contract.ts';
 export type { IdentityProof } from './identityProof.ts';
 export { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY } from './identityProof.ts';
+export { redactKeyId } from './redactKeyId.ts';

@@ -1,9 +1,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
-import { redactKeyId } from '@stscreds/broker';
 import { buildIdentityProof, invokeBroker } from '@stscreds/client';
 import type { BrokerResponse, CredentialResponse, IdentityProof } from '@stscreds/contract';
+import { redactKeyId } from '@stscreds/contract';
 import { DEV_ORG } from './defaults.ts';
 import type { DevOrg } from './startDevOrg.ts';
 

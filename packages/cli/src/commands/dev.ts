@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { DEV_ORG, type DevOrg, runWalkthrough, type StartDevOrgOptions, startDevOrg } from '@stscreds/devorg';
+import type { DevOrg, StartDevOrgOptions } from '@stscreds/devorg';
 import type { Command } from 'commander';
 import { credentialProcessCommand } from '../credentialProcessCommand.ts';
 
@@ -16,7 +16,9 @@ export interface DevDependencies {
   readonly untilInterrupted: () => Promise<void>;
 }
 
-const describeOrg = (org: DevOrg, print: (line: string) => void): void => {
+type DevOrgShape = typeof import('@stscreds/devorg')['DEV_ORG'];
+
+const describeOrg = (org: DevOrg, DEV_ORG: DevOrgShape, print: (line: string) => void): void => {
   const { seeded, broker, paths } = org;
   print('stscreds dev: a local AWS organization on moto_server');
   print('');
@@ -60,6 +62,8 @@ const printNextSteps = (org: DevOrg, print: (line: string) => void): void => {
  * const code = await runDev({ exit: true, stateDir: '.stscreds/dev' }, deps);
  */
 export async function runDev(input: DevInput, deps: DevDependencies): Promise<number> {
+  // The local organization is loaded only for this command, so that the others start fast.
+  const { DEV_ORG, runWalkthrough } = await import('@stscreds/devorg');
   const org = await deps.start({
     stateDir: input.stateDir,
     // alice may reach every target, so the state folder's target profiles get their credentials as her.
@@ -67,7 +71,7 @@ export async function runDev(input: DevInput, deps: DevDependencies): Promise<nu
       credentialProcessCommand(['get', alias, '--format', 'process', '--profile', 'alice']),
   });
   try {
-    describeOrg(org, deps.print);
+    describeOrg(org, DEV_ORG, deps.print);
     // The walkthrough's deliberate failures would otherwise interleave broker log lines with its report.
     org.logger.setLogLevel('ERROR');
     deps.print('Walkthrough');
@@ -99,11 +103,11 @@ export function registerDevCommand(
       'run the local organization: moto_server, the broker on the Lambda Invoke API, and a walkthrough',
     )
     .option('--exit', 'run the walkthrough and exit: 0 only if every step behaved', false)
-    .option('--state-dir <dir>', 'where to write broker.json and the AWS profiles', DEV_ORG.stateDir)
+    .option('--state-dir <dir>', 'where to write broker.json and the AWS profiles', '.stscreds/dev')
     .action(async (options: { exit: boolean; stateDir: string }) => {
       setExitCode(
         await runDev(options, {
-          start: startDevOrg,
+          start: async (options) => (await import('@stscreds/devorg')).startDevOrg(options),
           print: (line) => process.stdout.write(`${line}\n`),
           untilInterrupted,
         }),

@@ -1,6 +1,6 @@
-import { redactKeyId } from '@stscreds/broker';
 import { createCredentialRequester, type StsCredsRequestOptions } from '@stscreds/client';
 import type { CredentialResponse } from '@stscreds/contract';
+import { redactKeyId } from '@stscreds/contract';
 import type { Command } from 'commander';
 import { cachedCredentials } from '../cache/cachedCredentials.ts';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';

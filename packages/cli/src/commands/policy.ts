@@ -1,12 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import {
-  AccessPolicyError,
-  authorize,
-  BrokerError,
-  type Caller,
-  parseAccessPolicy,
-  toCaller,
-} from '@stscreds/broker';
+import type { AccessPolicy, Caller } from '@stscreds/broker';
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -32,7 +25,11 @@ export interface PolicyDependencies {
 const DENIED = 1;
 const INVALID = 2;
 
-const load = async (file: string, deps: PolicyDependencies) => {
+/** The broker is loaded only when a policy command runs, so that other commands start fast. */
+const broker = () => import('@stscreds/broker');
+
+const load = async (file: string, deps: PolicyDependencies): Promise<AccessPolicy | undefined> => {
+  const { AccessPolicyError, parseAccessPolicy } = await broker();
   let text: string;
   try {
     text = await deps.readText(file);
@@ -68,7 +65,8 @@ export async function runPolicyCheck(input: PolicyCheckInput, deps: PolicyDepend
 }
 
 /** The account a caller ARN names, so the ARN can be read as STS would have reported it. */
-const callerOf = (arn: string): Caller | undefined => {
+const callerOf = async (arn: string): Promise<Caller | undefined> => {
+  const { toCaller } = await broker();
   const account = /^arn:[\w-]+:(?:iam|sts)::([0-9]{12}):/.exec(arn)?.[1];
   return account ? toCaller(arn, account, 'identity-proof') : undefined;
 };
@@ -84,7 +82,8 @@ const callerOf = (arn: string): Caller | undefined => {
 export async function runPolicyExplain(input: PolicyExplainInput, deps: PolicyDependencies): Promise<number> {
   const policy = await load(input.file, deps);
   if (!policy) return INVALID;
-  const caller = input.caller === undefined ? undefined : callerOf(input.caller);
+  const { authorize, BrokerError } = await broker();
+  const caller = input.caller === undefined ? undefined : await callerOf(input.caller);
   if (input.caller !== undefined && !caller) {
     deps.print(`${input.caller} is not a caller ARN such as arn:aws:iam::111111111111:user/alice`);
     return INVALID;

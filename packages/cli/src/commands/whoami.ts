@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { redactKeyId } from '@stscreds/broker';
 import { resolveStsEndpoint } from '@stscreds/client';
+import { redactKeyId } from '@stscreds/contract';
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
