@@ -127,6 +127,28 @@ describe('stscreds get', () => {
     expect(org.lambda.invocations() - before).toBe(2);
   });
 
+  it("finds the broker and STS through the caller's profile alone, and warns of nothing", async () => {
+    const {
+      AWS_ENDPOINT_URL: _sts,
+      AWS_ENDPOINT_URL_LAMBDA: _lambda,
+      NODE_NO_WARNINGS: _quiet,
+      ...bare
+    } = env;
+    const result = await run(
+      process.execPath,
+      [BIN, 'get', 'staging', '--profile', 'bob', '--no-cache', '--format', 'process'],
+      {
+        env: bare,
+        cwd: work,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      Version: 1,
+      AccessKeyId: expect.stringMatching(/^ASIA/),
+    });
+  });
+
   it('exits 3 with one line on stderr when the policy denies', async () => {
     const denied = await cli(['get', 'prod', '--profile', 'bob', '--no-cache']);
     expect(denied.code).toBe(3);

@@ -1,5 +1,7 @@
 export type { BuildIdentityProofOptions } from './buildIdentityProof.ts';
 export { buildIdentityProof } from './buildIdentityProof.ts';
+export type { ConfiguredEndpointOptions } from './configuredEndpoint.ts';
+export { configuredEndpoint } from './configuredEndpoint.ts';
 export {
   StsCredsAccessDeniedError,
   StsCredsError,

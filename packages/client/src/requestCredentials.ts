@@ -3,6 +3,7 @@ import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CredentialRequestInput, CredentialResponse } from '@stscreds/contract';
 import { buildIdentityProof } from './buildIdentityProof.ts';
+import { configuredEndpoint } from './configuredEndpoint.ts';
 import { stsCredsErrorOf } from './errors.ts';
 import { invokeBroker } from './invokeBroker.ts';
 import { resolveStsEndpoint } from './resolveStsEndpoint.ts';
@@ -62,14 +63,21 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         : options.profile
           ? fromIni({ profile: options.profile })
           : fromNodeProviderChain();
-  let lambda = options.lambdaClient;
-  const lambdaClient = (): LambdaClient => {
-    lambda ??= new LambdaClient({
-      region,
-      credentials: provider,
-      ...(options.profile && { profile: options.profile }),
-      ...(options.endpoint && { endpoint: options.endpoint }),
-    });
+  let lambda: Promise<LambdaClient> | undefined =
+    options.lambdaClient && Promise.resolve(options.lambdaClient);
+  const lambdaClient = (): Promise<LambdaClient> => {
+    lambda ??= (async () => {
+      // The SDK reads configured endpoints for AWS_PROFILE only; a profile given here must count too.
+      const endpoint =
+        options.endpoint ??
+        (options.profile && (await configuredEndpoint('lambda', { profile: options.profile })));
+      return new LambdaClient({
+        region,
+        credentials: provider,
+        ...(options.profile && { profile: options.profile }),
+        ...(endpoint && { endpoint }),
+      });
+    })();
     return lambda;
   };
   let stsEndpoint: Promise<string> | undefined;
@@ -92,7 +100,7 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         region: options.stsRegion ?? region,
         stsEndpoint: await stsEndpoint,
       });
-      const answer = await invokeBroker(lambdaClient(), functionName, { ...body, identity });
+      const answer = await invokeBroker(await lambdaClient(), functionName, { ...body, identity });
       if ('error' in answer) throw stsCredsErrorOf(answer.error);
       return answer;
     },

@@ -45,9 +45,9 @@ const printNextSteps = (org: DevOrg, print: (line: string) => void): void => {
   print('  aws --profile prod sts get-caller-identity        # credential_process runs stscreds as alice');
   print('  aws --profile prod s3 ls');
   print('  npx stscreds whoami staging --profile alice');
-  print('or, without env.sh:');
+  print('or, without env.sh (the profiles carry their endpoints):');
   print(
-    `  AWS_CONFIG_FILE=${rel}/config AWS_SHARED_CREDENTIALS_FILE=${rel}/credentials AWS_ENDPOINT_URL=${org.broker.stsEndpoint} aws --profile prod s3 ls`,
+    `  AWS_CONFIG_FILE=${rel}/config AWS_SHARED_CREDENTIALS_FILE=${rel}/credentials aws --profile prod s3 ls`,
   );
   print('  npx stscreds exec staging --profile alice -- aws s3 ls');
   print('  npx stscreds get prod --profile bob                # AccessDenied: bob may reach staging only');
