@@ -39,7 +39,11 @@ const accountOf = (arn: string): string | undefined =>
  * const issued = await assumeRole(sts, { partition: 'aws', accountId: '222222222222',
  *   roleName: 'lambda_sts', sessionName: 'build-42', durationSeconds: 3600 });
  */
-export async function assumeRole(sts: STSClient, input: AssumeRoleInput): Promise<IssuedCredentials> {
+export async function assumeRole(
+  sts: STSClient,
+  input: AssumeRoleInput,
+  abortSignal?: AbortSignal,
+): Promise<IssuedCredentials> {
   const roleArn = `arn:${input.partition}:iam::${input.accountId}:role/${input.roleName}`;
   let output: AssumeRoleCommandOutput;
   try {
@@ -53,6 +57,7 @@ export async function assumeRole(sts: STSClient, input: AssumeRoleInput): Promis
         SourceIdentity: input.sourceIdentity,
         Tags: input.tags?.length ? input.tags.map((tag) => ({ ...tag })) : undefined,
       }),
+      abortSignal ? { abortSignal } : {},
     );
   } catch (error) {
     throw mapStsError(error, roleArn);

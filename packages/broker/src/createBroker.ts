@@ -1,14 +1,26 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { BrokerResponse, IdentityProof } from '@stscreds/contract';
 import { redactKeyId } from '@stscreds/contract';
+import type { IssuedCredentials } from './assumeRole.ts';
 import { assumeRole } from './assumeRole.ts';
 import { attributeSession } from './attribution/attributeSession.ts';
 import { type AuditEvent, PROOF_RULE_ID, recordAudit } from './audit/recordAudit.ts';
+import { type CacheOutcome, createExpiringCache, type ExpiringCache } from './cache/createExpiringCache.ts';
+import { proofCacheKey } from './cache/proofCacheKey.ts';
 import { describeError } from './describeError.ts';
-import { AccessDeniedError, BrokerError, InternalError, ValidationError } from './errors.ts';
+import {
+  AccessDeniedError,
+  BrokerError,
+  InternalError,
+  ThrottledError,
+  UpstreamError,
+  ValidationError,
+} from './errors.ts';
 import type { Caller } from './identity/caller.ts';
+import { PROOF_MAX_SKEW_MS } from './identity/reconstructProof.ts';
 import { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 import { authorize } from './policy/authorize.ts';
 import type { AccessPolicyLoader } from './policy/loadAccessPolicy.ts';
@@ -27,6 +39,20 @@ export interface BrokerDependencies {
   readonly metrics?: Metrics;
   /** How identity proofs are verified. Default: {@link verifyIdentityProof} against STS. */
   readonly verifyProof?: (proof: IdentityProof) => Promise<Caller>;
+  /** The clock, in epoch milliseconds; injectable so a simulation can run a virtual day. */
+  readonly now?: () => number;
+}
+
+/** A verified caller, good until its proof could no longer be presented. */
+interface VerifiedProof {
+  readonly caller: Caller;
+  readonly expiresAt: number;
+}
+
+/** The broker's caches, exposed for its metrics and benchmarks. */
+export interface BrokerCaches {
+  readonly credentials: ExpiringCache<IssuedCredentials>;
+  readonly proofs: ExpiringCache<VerifiedProof>;
 }
 
 /** How the request reached the broker, and what that entry already proved about the caller. */
@@ -34,8 +60,41 @@ export type RequestOrigin =
   | { readonly kind: 'invoke' }
   | { readonly kind: 'function-url'; readonly caller?: Caller };
 
-/** The broker's steps for one request: validate, identify, authorize, assume, respond. */
-export type Broker = (payload: unknown, origin: RequestOrigin, requestId: string) => Promise<BrokerResponse>;
+/**
+ * The broker's steps for one request: validate, identify, authorize, cache or assume,
+ * respond. `deadlineMs` is how long the request may still take, such as Lambda's remaining time.
+ */
+export type Broker = ((
+  payload: unknown,
+  origin: RequestOrigin,
+  requestId: string,
+  deadlineMs?: number,
+) => Promise<BrokerResponse>) & { readonly caches: BrokerCaches };
+
+/** Room kept between the deadline and the STS calls, to answer with a clean error in time. */
+const DEADLINE_MARGIN_MS = 500;
+
+/** STS being down or throttling is no reason to withhold credentials that are still valid. */
+const stsUnavailable = (error: unknown): boolean =>
+  error instanceof UpstreamError || error instanceof ThrottledError;
+
+const hashOf = (text: string | undefined): string | undefined =>
+  text === undefined ? undefined : createHash('sha256').update(text).digest('hex');
+
+const signedAt = (proof: IdentityProof): number => {
+  const date = Object.entries(proof.headers).find(([name]) => name.toLowerCase() === 'x-amz-date')?.[1] ?? '';
+  const parts = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
+  return parts
+    ? Date.UTC(
+        +(parts[1] ?? 0),
+        +(parts[2] ?? 1) - 1,
+        +(parts[3] ?? 0),
+        +(parts[4] ?? 0),
+        +(parts[5] ?? 0),
+        +(parts[6] ?? 0),
+      )
+    : 0;
+};
 
 /** Policies already announced as open to unverified callers; each is announced once, loudly. */
 const announced = new WeakSet<AccessPolicy>();
@@ -88,15 +147,44 @@ const logFailure = (logger: Logger, error: BrokerError, requestId: string): void
  */
 export function createBroker(deps: BrokerDependencies): Broker {
   const { config, sts, logger, metrics } = deps;
+  const now = deps.now ?? Date.now;
   const verify =
     deps.verifyProof ??
     ((proof: IdentityProof) =>
-      verifyIdentityProof(proof, { audience: config.audience, extraStsOrigins: config.extraStsOrigins }));
+      verifyIdentityProof(proof, {
+        audience: config.audience,
+        extraStsOrigins: config.extraStsOrigins,
+        now: () => new Date(now()),
+      }));
+  const caches: BrokerCaches = {
+    credentials: createExpiringCache<IssuedCredentials>({
+      max: config.cache.maxEntries,
+      minRemainingMs: config.cache.minRemainingMs,
+      expiresAt: (issued) => issued.expiration.getTime(),
+      serveStaleOn: stsUnavailable,
+      now,
+    }),
+    // A client's retries resend the same signed proof; verifying it once saves an STS call each.
+    proofs: createExpiringCache<VerifiedProof>({
+      max: config.cache.maxEntries,
+      minRemainingMs: 0,
+      expiresAt: (verified) => verified.expiresAt,
+      now,
+    }),
+  };
+  const identify = async (proof: IdentityProof): Promise<Caller> =>
+    (
+      await caches.proofs.get(proofCacheKey(proof), async () => ({
+        caller: await verify(proof),
+        expiresAt: signedAt(proof) + PROOF_MAX_SKEW_MS,
+      }))
+    ).value.caller;
 
-  return async (payload, origin, requestId) => {
+  const broker = async (payload: unknown, origin: RequestOrigin, requestId: string, deadlineMs?: number) => {
     const started = performance.now();
     let audit: Omit<AuditEvent, 'latencyMs' | 'outcome'> | undefined;
     let stsLatencyMs: number | undefined;
+    let cacheOutcome: CacheOutcome | undefined;
     try {
       const request = validateRequest(payload);
       if (origin.kind === 'function-url' && request.identity) {
@@ -110,7 +198,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
         caller =
           origin.kind === 'function-url'
             ? origin.caller
-            : request.identity && (await verify(request.identity));
+            : request.identity && (await identify(request.identity));
       } catch (error) {
         if (error instanceof AccessDeniedError)
           audit = { ...audit, ruleId: PROOF_RULE_ID, reason: error.message };
@@ -140,8 +228,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
       }
       const session = attributeSession(caller, request.sessionName, requestId);
       audit = { ...audit, sessionName: session.sessionName, durationSeconds: decision.durationSeconds };
-      const stsStarted = performance.now();
-      const issued = await assumeRole(sts, {
+      const input = {
         partition: config.partition,
         accountId: decision.accountId,
         roleName,
@@ -151,12 +238,33 @@ export function createBroker(deps: BrokerDependencies): Broker {
         policyArns: decision.policyArns,
         sourceIdentity: session.sourceIdentity,
         tags: session.tags,
-      }).finally(() => {
-        stsLatencyMs = performance.now() - stsStarted;
+      };
+      const key = JSON.stringify([
+        caller?.arn ?? null,
+        input.accountId,
+        roleName,
+        input.sessionName,
+        input.durationSeconds,
+        hashOf(input.policy),
+        input.policyArns,
+      ]);
+      const abortSignal =
+        deadlineMs === undefined
+          ? undefined
+          : AbortSignal.timeout(Math.max(1, deadlineMs - DEADLINE_MARGIN_MS));
+      const { value: issued, outcome } = await caches.credentials.get(key, async () => {
+        const stsStarted = performance.now();
+        try {
+          return await assumeRole(sts, input, abortSignal);
+        } finally {
+          stsLatencyMs = performance.now() - stsStarted;
+        }
       });
+      cacheOutcome = outcome;
       recordAudit(logger, metrics, {
         ...audit,
         outcome: 'issued',
+        cache: outcome,
         latencyMs: performance.now() - started,
         ...(stsLatencyMs !== undefined && { stsLatencyMs }),
       });
@@ -172,6 +280,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
         recordAudit(logger, metrics, {
           ...audit,
           outcome: failure.code === 'AccessDenied' ? 'denied' : 'failed',
+          ...(cacheOutcome && { cache: cacheOutcome }),
           code: failure.code,
           reason: audit.reason ?? failure.message,
           latencyMs: performance.now() - started,
@@ -181,4 +290,5 @@ export function createBroker(deps: BrokerDependencies): Broker {
       return toErrorResponse(failure, requestId);
     }
   };
+  return Object.assign(broker, { caches });
 }

@@ -9,7 +9,7 @@ import { toErrorResponse } from './toErrorResponse.ts';
 /** The broker as Lambda calls it: an event in, a contract answer (or its HTTP form) out, never a throw. */
 export type BrokerHandler = (
   event: unknown,
-  context: Pick<Context, 'awsRequestId'>,
+  context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
 ) => Promise<BrokerResponse | FunctionUrlResult>;
 
 /**
@@ -24,6 +24,7 @@ export function createHandler(deps: BrokerDependencies): BrokerHandler {
   const { entry } = deps.config;
   return async (event, context) => {
     const requestId = context.awsRequestId;
+    const deadlineMs = context.getRemainingTimeInMillis?.();
     if (entry !== 'invoke' && isFunctionUrlEvent(event)) {
       try {
         const { payload, caller } = readFunctionUrlRequest(event);
@@ -44,6 +45,6 @@ export function createHandler(deps: BrokerDependencies): BrokerHandler {
         requestId,
       );
     }
-    return broker(event, { kind: 'invoke' }, requestId);
+    return broker(event, { kind: 'invoke' }, requestId, deadlineMs);
   };
 }

@@ -26,6 +26,9 @@ export class AccessDeniedError extends BrokerError {
   readonly code = 'AccessDenied';
 }
 
+/** Seconds a throttled caller is asked to wait, in the message and in the Function URL's Retry-After. */
+export const THROTTLED_RETRY_AFTER_SECONDS = 2;
+
 /** STS throttled the broker; the caller should retry later. */
 export class ThrottledError extends BrokerError {
   readonly code = 'Throttled';

@@ -3,7 +3,15 @@ export { assumeRole } from './assumeRole.ts';
 export type { SessionAttribution } from './attribution/attributeSession.ts';
 export { attributeSession, CALLER_TAG } from './attribution/attributeSession.ts';
 export type { AuditEvent } from './audit/recordAudit.ts';
-export type { Broker, BrokerDependencies, RequestOrigin } from './createBroker.ts';
+export type {
+  CacheOutcome,
+  CacheStats,
+  ExpiringCache,
+  ExpiringCacheOptions,
+} from './cache/createExpiringCache.ts';
+export { createExpiringCache } from './cache/createExpiringCache.ts';
+export { proofCacheKey } from './cache/proofCacheKey.ts';
+export type { Broker, BrokerCaches, BrokerDependencies, RequestOrigin } from './createBroker.ts';
 export { createBroker } from './createBroker.ts';
 export type { BrokerHandler } from './createHandler.ts';
 export { createHandler } from './createHandler.ts';
@@ -15,6 +23,7 @@ export {
   AccessDeniedError,
   BrokerError,
   InternalError,
+  THROTTLED_RETRY_AFTER_SECONDS,
   ThrottledError,
   UpstreamError,
   ValidationError,

@@ -1,6 +1,7 @@
 import {
   AccessDeniedError,
   type BrokerError,
+  THROTTLED_RETRY_AFTER_SECONDS,
   ThrottledError,
   UpstreamError,
   ValidationError,
@@ -37,6 +38,9 @@ const brief = (message: string): string =>
  * try { await sts.send(command); } catch (error) { throw mapStsError(error, roleArn); }
  */
 export function mapStsError(error: unknown, roleArn: string): BrokerError {
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    return new UpstreamError('STS did not answer in time', { cause: error });
+  }
   if (!isServiceError(error)) {
     return new UpstreamError('STS could not be reached', { cause: error });
   }
@@ -47,7 +51,10 @@ export function mapStsError(error: unknown, roleArn: string): BrokerError {
     );
   }
   if (THROTTLED.has(error.name)) {
-    return new ThrottledError('STS is throttling the broker; retry after a short wait', { cause: error });
+    return new ThrottledError(
+      `STS is throttling the broker, even after retries; retry after ${THROTTLED_RETRY_AFTER_SECONDS} s`,
+      { cause: error },
+    );
   }
   if (CALLER_MISTAKE.has(error.name)) {
     return new ValidationError(`STS refused the request: ${brief(error.message)}`, { cause: error });

@@ -19,6 +19,12 @@ export interface BrokerConfig {
   readonly extraStsOrigins: readonly string[];
   readonly entry: BrokerEntry;
   readonly policySource: AccessPolicySource;
+  readonly cache: {
+    /** The most credentials (and, apart, verified proofs) kept per container. */
+    readonly maxEntries: number;
+    /** Cached credentials are served only while this much of their life remains. */
+    readonly minRemainingMs: number;
+  };
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -63,6 +69,9 @@ const envSchema = z.object({
     .regex(/^[\w./-]{1,2048}$/, 'must be an SSM parameter name')
     .optional(),
   STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  STSCREDS_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  // The AWS CLI runs credential_process again once less than 15 minutes remain: serve no less.
+  STSCREDS_CACHE_MIN_REMAINING_SECONDS: z.coerce.number().int().min(0).max(3600).default(900),
 });
 
 const partitionOf = (region: string): string => {
@@ -119,5 +128,9 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     extraStsOrigins: parsed.STSCREDS_EXTRA_STS_ORIGINS,
     entry: parsed.STSCREDS_ENTRY,
     policySource: policySourceOf(parsed),
+    cache: {
+      maxEntries: parsed.STSCREDS_CACHE_MAX_ENTRIES,
+      minRemainingMs: parsed.STSCREDS_CACHE_MIN_REMAINING_SECONDS * 1000,
+    },
   };
 }

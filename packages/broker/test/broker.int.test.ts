@@ -105,6 +105,7 @@ const configFor = (overrides: Partial<BrokerConfig> = {}): BrokerConfig => ({
   extraStsOrigins: [moto.endpoint],
   entry: 'invoke',
   policySource: { kind: 'inline', json: policy() },
+  cache: { maxEntries: 100, minRemainingMs: 15 * 60_000 },
   ...overrides,
 });
 

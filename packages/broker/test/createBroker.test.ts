@@ -295,3 +295,66 @@ describe('createBroker with unverified callers allowed', () => {
     });
   });
 });
+
+describe('createBroker caches', () => {
+  it('serves the same caller the same credentials from its cache, and verifies a resent proof once', async () => {
+    issue();
+    let verified = 0;
+    const run = broker({
+      verifyProof: async () => {
+        verified += 1;
+        return alice;
+      },
+    });
+    const proof = { ...PROOF, headers: { 'x-amz-date': '20261128T120000Z', authorization: 'sig-1' } };
+    const first = await captureOutput(() =>
+      run({ accountId: 'prod', identity: proof }, { kind: 'invoke' }, 'r1'),
+    );
+    const second = await captureOutput(() =>
+      run({ accountId: 'prod', identity: proof }, { kind: 'invoke' }, 'r2'),
+    );
+    expect(second.result).toEqual(first.result);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    expect(verified).toBe(1);
+    expect(audits([...first.lines, ...second.lines]).map((a) => a.cache)).toEqual(['miss', 'hit']);
+    const resigned = { ...proof, headers: { ...proof.headers, authorization: 'sig-2' } };
+    await captureOutput(() => run({ accountId: 'prod', identity: resigned }, { kind: 'invoke' }, 'r3'));
+    expect(verified).toBe(2);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    expect(run.caches.credentials.stats()).toMatchObject({ hits: 2, misses: 1 });
+  });
+
+  it('asks STS again for another role, duration or session policy', async () => {
+    issue();
+    const run = broker();
+    for (const request of [
+      { accountId: 'prod' },
+      { accountId: 'prod', roleName: 'deploy' },
+      { accountId: 'prod', durationSeconds: 1800 },
+      { accountId: 'prod', policy: '{"Version":"2012-10-17","Statement":[]}' },
+      { accountId: 'prod', sessionName: 'other' },
+    ]) {
+      await captureOutput(() => run({ ...request, identity: PROOF }, { kind: 'invoke' }, 'r'));
+    }
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(5);
+  });
+
+  it('checks the policy on every request, cache or not', async () => {
+    issue();
+    let policy = alicePolicy();
+    const config = testConfig();
+    const run = createBroker({
+      config,
+      sts: new STSClient({ region: 'us-west-2' }),
+      logger: verboseLogger(),
+      loadPolicy: async () => (await import('../src/policy/parseAccessPolicy.ts')).parseAccessPolicy(policy),
+      verifyProof: async () => alice,
+    });
+    await captureOutput(() => run({ accountId: 'prod', identity: PROOF }, { kind: 'invoke' }, 'r1'));
+    policy = JSON.stringify({ version: 1, aliases: { prod: '222222222222' }, rules: [] });
+    const denied = await captureOutput(() =>
+      run({ accountId: 'prod', identity: PROOF }, { kind: 'invoke' }, 'r2'),
+    );
+    expect(denied.result).toMatchObject({ error: { code: 'AccessDenied' } });
+  });
+});

@@ -14,6 +14,7 @@ describe('readBrokerConfig', () => {
       extraStsOrigins: [],
       entry: 'invoke',
       policySource: { kind: 'inline', json: POLICY },
+      cache: { maxEntries: 10_000, minRemainingMs: 900_000 },
     });
     expect(readBrokerConfig({ ...base, AWS_REGION: 'cn-north-1' }).partition).toBe('aws-cn');
     expect(readBrokerConfig({ ...base, AWS_REGION: 'us-gov-west-1' }).partition).toBe('aws-us-gov');

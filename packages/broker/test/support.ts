@@ -51,5 +51,6 @@ export const testConfig = (overrides: Partial<BrokerConfig> = {}): BrokerConfig 
   extraStsOrigins: [],
   entry: 'invoke',
   policySource: { kind: 'inline', json: alicePolicy() },
+  cache: { maxEntries: 100, minRemainingMs: 15 * 60_000 },
   ...overrides,
 });

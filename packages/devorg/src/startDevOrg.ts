@@ -78,6 +78,7 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       extraStsOrigins: [moto.endpoint],
       entry: 'invoke',
       policySource: { kind: 'inline', json: accessPolicy },
+      cache: { maxEntries: 10_000, minRemainingMs: 15 * 60_000 },
     };
     const handler = createHandler({
       config,

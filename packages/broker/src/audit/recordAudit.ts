@@ -16,6 +16,8 @@ export interface AuditEvent {
   /** The access-policy rule that decided, or `identity-proof` when the proof was refused. */
   readonly ruleId?: string;
   readonly reason?: string;
+  /** Whether the credentials came from the broker's cache, from STS, or stood in for STS. */
+  readonly cache?: 'hit' | 'miss' | 'stale';
   readonly latencyMs: number;
   readonly stsLatencyMs?: number;
 }

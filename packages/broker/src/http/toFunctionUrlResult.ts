@@ -1,4 +1,5 @@
 import type { BrokerResponse, ErrorCode } from '@stscreds/contract';
+import { THROTTLED_RETRY_AFTER_SECONDS } from '../errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   ValidationError: 400,
@@ -14,9 +15,6 @@ export interface FunctionUrlResult {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
-
-/** Seconds a throttled caller is asked to wait. */
-export const THROTTLED_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Shapes a contract answer as a Function URL response: the status follows the error code,
