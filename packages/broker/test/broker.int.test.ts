@@ -7,12 +7,12 @@ import { type CredentialResponse, credentialResponseSchema, type IdentityProof }
 import {
   DEV_ORG,
   type DevUser,
+  type FaultProxy,
   type MotoServer,
-  type RecordingProxy,
   type SeededOrganization,
   seedOrganization,
+  startFaultProxy,
   startMotoServer,
-  startRecordingProxy,
 } from '@stscreds/devorg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../src/createHandler.ts';
@@ -24,7 +24,7 @@ import { captureOutput, context, verboseLogger } from './support.ts';
 const AUDIENCE = 'stscreds-int';
 
 let moto: MotoServer;
-let proxy: RecordingProxy;
+let proxy: FaultProxy;
 let org: SeededOrganization;
 let alice: DevUser;
 let bob: DevUser;
@@ -60,7 +60,7 @@ beforeAll(async () => {
   org = await seedOrganization(moto.endpoint);
   await moto.enforceAuth();
   [alice, bob] = org.callers as [DevUser, DevUser];
-  proxy = await startRecordingProxy(moto.endpoint);
+  proxy = await startFaultProxy(moto.endpoint);
   const sts = new STSClient({
     endpoint: moto.endpoint,
     region: DEV_ORG.region,

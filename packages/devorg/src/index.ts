@@ -8,9 +8,9 @@ export type { InvokableFunction, LambdaInvokeServer, ServeLambdaInvokeOptions } 
 export { MAX_INVOKE_PAYLOAD_BYTES, serveLambdaInvoke } from './serveLambdaInvoke.ts';
 export type { DevOrg, StartDevOrgOptions } from './startDevOrg.ts';
 export { startDevOrg } from './startDevOrg.ts';
+export type { Fault, FaultPlan, FaultProxy, RecordedRequest } from './startFaultProxy.ts';
+export { startFaultProxy } from './startFaultProxy.ts';
 export type { MotoServer, StartMotoServerOptions } from './startMotoServer.ts';
 export { MotoServerError, startMotoServer } from './startMotoServer.ts';
-export type { RecordedRequest, RecordingProxy } from './startRecordingProxy.ts';
-export { startRecordingProxy } from './startRecordingProxy.ts';
 export type { BrokerState, DevState, DevStatePaths } from './writeDevState.ts';
 export { writeDevState } from './writeDevState.ts';
