@@ -25,6 +25,7 @@ import { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 import { authorize } from './policy/authorize.ts';
 import type { AccessPolicyLoader } from './policy/loadAccessPolicy.ts';
 import type { AccessPolicy } from './policy/parseAccessPolicy.ts';
+import { resolveAccount } from './policy/resolveAccount.ts';
 import type { BrokerConfig } from './readBrokerConfig.ts';
 import { toCredentialResponse } from './toCredentialResponse.ts';
 import { toErrorResponse } from './toErrorResponse.ts';
@@ -192,6 +193,9 @@ export function createBroker(deps: BrokerDependencies): Broker {
           'Invalid request. identity: not used on the Function URL, whose caller is the request signer',
         );
       }
+      const policy = await policyOrFailClosed(deps.loadPolicy, logger, requestId);
+      // An unknown alias is the caller's mistake: say so before spending an STS call on the proof.
+      resolveAccount(policy, request.accountId);
       audit = { requestId };
       let caller: Caller | undefined;
       try {
@@ -212,7 +216,6 @@ export function createBroker(deps: BrokerDependencies): Broker {
           verifiedBy: caller.verifiedBy,
         }),
       };
-      const policy = await policyOrFailClosed(deps.loadPolicy, logger, requestId);
       const roleName = request.roleName ?? config.defaultRoleName;
       const decision = authorize(policy, caller, {
         account: request.accountId,
@@ -248,12 +251,13 @@ export function createBroker(deps: BrokerDependencies): Broker {
         hashOf(input.policy),
         input.policyArns,
       ]);
-      const abortSignal =
-        deadlineMs === undefined
-          ? undefined
-          : AbortSignal.timeout(Math.max(1, deadlineMs - DEADLINE_MARGIN_MS));
       const { value: issued, outcome } = await caches.credentials.get(key, async () => {
         const stsStarted = performance.now();
+        // Only a miss calls STS, so only a miss needs a deadline (and its timer).
+        const abortSignal =
+          deadlineMs === undefined
+            ? undefined
+            : AbortSignal.timeout(Math.max(1, deadlineMs - DEADLINE_MARGIN_MS));
         try {
           return await assumeRole(sts, input, abortSignal);
         } finally {

@@ -53,6 +53,7 @@ export { loadAccessPolicy } from './policy/loadAccessPolicy.ts';
 export { matchesPattern } from './policy/matchesPattern.ts';
 export type { AccessPolicy } from './policy/parseAccessPolicy.ts';
 export { AccessPolicyError, parseAccessPolicy } from './policy/parseAccessPolicy.ts';
+export { resolveAccount } from './policy/resolveAccount.ts';
 export type { BrokerConfig, BrokerEntry } from './readBrokerConfig.ts';
 export { BrokerConfigError, readBrokerConfig } from './readBrokerConfig.ts';
 

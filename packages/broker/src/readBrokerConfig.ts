@@ -1,5 +1,5 @@
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AccessPolicySource } from './policy/loadAccessPolicy.ts';
 
 /** Which events the broker takes: direct Lambda invokes, Function URL requests, or both. */
@@ -29,49 +29,64 @@ export interface BrokerConfig {
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
+const isOrigin = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.origin === value && (url.protocol === 'http:' || url.protocol === 'https:');
+  } catch {
+    return false;
+  }
+};
+
 const origins = z
-  .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  )
   .pipe(
-    z.array(
-      z.string().refine((value) => {
-        try {
-          const url = new URL(value);
-          return url.origin === value && (url.protocol === 'http:' || url.protocol === 'https:');
-        } catch {
-          return false;
-        }
-      }, 'must list origins such as http://127.0.0.1:5000, comma-separated'),
+    z.string(),
+    z.transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
+  )
+  .check(
+    z.refine(
+      (list) => list.every(isOrigin),
+      'must list origins such as http://127.0.0.1:5000, comma-separated',
     ),
   );
 
+/** A whole number from the environment, within bounds. */
+const count = (min: number, max: number, fallback: number) =>
+  z._default(
+    z.coerce
+      .number()
+      .check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(min), z.maximum(max)),
+    fallback,
+  );
+
 const envSchema = z.object({
-  AWS_REGION: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2'),
-  STSCREDS_DEFAULT_ROLE_NAME: z
+  AWS_REGION: z
     .string()
-    .regex(ROLE_NAME, 'must be an IAM role name')
-    .default(DEFAULT_ROLE_NAME),
-  STSCREDS_AUDIENCE: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters')
-    .default('stscreds'),
-  STSCREDS_EXTRA_STS_ORIGINS: origins.default([]),
-  STSCREDS_ENTRY: z.enum(['invoke', 'url', 'both']).default('invoke'),
-  STSCREDS_ACCESS_POLICY: z.string().min(1).optional(),
-  STSCREDS_ACCESS_POLICY_FILE: z.string().min(1).optional(),
-  STSCREDS_ACCESS_POLICY_SSM_PARAMETER: z
-    .string()
-    .regex(/^[\w./-]{1,2048}$/, 'must be an SSM parameter name')
-    .optional(),
-  STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-  STSCREDS_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    .check(z.regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2')),
+  STSCREDS_DEFAULT_ROLE_NAME: z._default(
+    z.string().check(z.regex(ROLE_NAME, 'must be an IAM role name')),
+    DEFAULT_ROLE_NAME,
+  ),
+  STSCREDS_AUDIENCE: z._default(
+    z.string().check(z.regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters')),
+    'stscreds',
+  ),
+  STSCREDS_EXTRA_STS_ORIGINS: z._default(origins, []),
+  STSCREDS_ENTRY: z._default(z.enum(['invoke', 'url', 'both']), 'invoke'),
+  STSCREDS_ACCESS_POLICY: z.optional(z.string().check(z.minLength(1))),
+  STSCREDS_ACCESS_POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
+  STSCREDS_ACCESS_POLICY_SSM_PARAMETER: z.optional(
+    z.string().check(z.regex(/^[\w./-]{1,2048}$/, 'must be an SSM parameter name')),
+  ),
+  STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: count(0, 86_400, 300),
+  STSCREDS_CACHE_MAX_ENTRIES: count(0, 1_000_000, 10_000),
   // The AWS CLI runs credential_process again once less than 15 minutes remain: serve no less.
-  STSCREDS_CACHE_MIN_REMAINING_SECONDS: z.coerce.number().int().min(0).max(3600).default(900),
+  STSCREDS_CACHE_MIN_REMAINING_SECONDS: count(0, 3600, 900),
 });
 
 const partitionOf = (region: string): string => {

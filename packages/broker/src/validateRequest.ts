@@ -1,11 +1,11 @@
 import { type CredentialRequest, credentialRequestSchema, MAX_REQUEST_BYTES } from '@stscreds/contract';
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { ValidationError } from './errors.ts';
 
 const MAX_REPORTED_ISSUES = 5;
 const MAX_MESSAGE_CHARS = 600;
 
-const describeIssues = (error: z.ZodError): string => {
+const describeIssues = (error: core.$ZodError): string => {
   const described = error.issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => {
     const field = issue.path.map(String).join('.');
     return field ? `${field}: ${issue.message}` : issue.message;

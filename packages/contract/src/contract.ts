@@ -1,4 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini keeps the broker's bundle and cold start small; its messages come in English here.
+z.config(en());
 
 /** The role the broker assumes in a target account when neither the request nor the broker's configuration names one. */
 export const DEFAULT_ROLE_NAME = 'lambda_sts';
@@ -57,51 +61,65 @@ const isJsonObjectText = (text: string): boolean => {
 
 /** A SigV4-signed `sts:GetCallerIdentity` request made by the caller with its own credentials. */
 export const identityProofSchema = z.strictObject({
-  url: z.string().max(MAX_PROOF_URL_CHARS),
+  url: z.string().check(z.maxLength(MAX_PROOF_URL_CHARS)),
   headers: z
     .record(
-      z.string().regex(HEADER_NAME, 'must be HTTP header names'),
-      z.string().max(MAX_PROOF_HEADER_CHARS),
+      z.string().check(z.regex(HEADER_NAME, 'must be HTTP header names')),
+      z.string().check(z.maxLength(MAX_PROOF_HEADER_CHARS)),
     )
-    .refine(
-      (headers) => Object.keys(headers).length <= MAX_PROOF_HEADERS,
-      `may hold at most ${MAX_PROOF_HEADERS} headers`,
+    .check(
+      z.refine(
+        (headers) => Object.keys(headers).length <= MAX_PROOF_HEADERS,
+        `may hold at most ${MAX_PROOF_HEADERS} headers`,
+      ),
     ),
-  body: z.string().max(MAX_PROOF_BODY_CHARS),
+  body: z.string().check(z.maxLength(MAX_PROOF_BODY_CHARS)),
 });
 
 /** The request of contract v1, as the Lambda Invoke payload or the Function URL body. */
 export const credentialRequestSchema = z.strictObject({
   accountId: z
     .string()
-    .refine(
-      (value) => ACCOUNT_ID.test(value) || ACCOUNT_ALIAS.test(value),
-      'must be an account id of exactly 12 digits, as a string, or an alias the access policy defines',
+    .check(
+      z.refine(
+        (value) => ACCOUNT_ID.test(value) || ACCOUNT_ALIAS.test(value),
+        'must be an account id of exactly 12 digits, as a string, or an alias the access policy defines',
+      ),
     ),
-  roleName: z
-    .string()
-    .regex(ROLE_NAME, 'must be a role name of 1-64 characters [A-Za-z0-9_+=,.@-], without a path')
-    .optional(),
-  sessionName: z.string().regex(ROLE_SESSION_NAME, 'must be 2-64 characters [A-Za-z0-9_+=,.@-]').optional(),
-  durationSeconds: z
-    .number()
-    .int('must be a whole number of seconds')
-    .min(MIN_DURATION_SECONDS, `must be at least ${MIN_DURATION_SECONDS}`)
-    .max(
-      MAX_DURATION_SECONDS,
-      `must be at most ${MAX_DURATION_SECONDS}: the broker assumes the target role from its Lambda execution role, which is role chaining, and AWS caps role chaining at one hour`,
-    )
-    .optional(),
-  policy: z
-    .string()
-    .max(MAX_POLICY_CHARS, `must be at most ${MAX_POLICY_CHARS} characters`)
-    .refine(isJsonObjectText, 'must be an IAM policy document: a JSON object, as a string')
-    .optional(),
-  policyArns: z
-    .array(z.string().regex(POLICY_ARN, 'must be an IAM managed policy ARN'))
-    .max(MAX_POLICY_ARNS, `may hold at most ${MAX_POLICY_ARNS} ARNs`)
-    .optional(),
-  identity: identityProofSchema.optional(),
+  roleName: z.optional(
+    z
+      .string()
+      .check(z.regex(ROLE_NAME, 'must be a role name of 1-64 characters [A-Za-z0-9_+=,.@-], without a path')),
+  ),
+  sessionName: z.optional(
+    z.string().check(z.regex(ROLE_SESSION_NAME, 'must be 2-64 characters [A-Za-z0-9_+=,.@-]')),
+  ),
+  durationSeconds: z.optional(
+    z
+      .number()
+      .check(
+        z.refine(Number.isInteger, 'must be a whole number of seconds'),
+        z.minimum(MIN_DURATION_SECONDS, `must be at least ${MIN_DURATION_SECONDS}`),
+        z.maximum(
+          MAX_DURATION_SECONDS,
+          `must be at most ${MAX_DURATION_SECONDS}: the broker assumes the target role from its Lambda execution role, which is role chaining, and AWS caps role chaining at one hour`,
+        ),
+      ),
+  ),
+  policy: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(MAX_POLICY_CHARS, `must be at most ${MAX_POLICY_CHARS} characters`),
+        z.refine(isJsonObjectText, 'must be an IAM policy document: a JSON object, as a string'),
+      ),
+  ),
+  policyArns: z.optional(
+    z
+      .array(z.string().check(z.regex(POLICY_ARN, 'must be an IAM managed policy ARN')))
+      .check(z.maxLength(MAX_POLICY_ARNS, `may hold at most ${MAX_POLICY_ARNS} ARNs`)),
+  ),
+  identity: z.optional(identityProofSchema),
 });
 
 /** A request as the caller sends it. */
@@ -135,12 +153,12 @@ export type BrokerResponse = CredentialResponse | ErrorResponse;
 /** Schemas for reading a broker answer strictly, on the caller's side and in tests. */
 export const credentialResponseSchema = z.strictObject({
   Version: z.literal(1),
-  AccessKeyId: z.string().min(1),
-  SecretAccessKey: z.string().min(1),
-  SessionToken: z.string().min(1),
+  AccessKeyId: z.string().check(z.minLength(1)),
+  SecretAccessKey: z.string().check(z.minLength(1)),
+  SessionToken: z.string().check(z.minLength(1)),
   Expiration: z.iso.datetime({ offset: true }),
-  AccountId: z.string().regex(ACCOUNT_ID),
-  AssumedRoleArn: z.string().startsWith('arn:'),
+  AccountId: z.string().check(z.regex(ACCOUNT_ID)),
+  AssumedRoleArn: z.string().check(z.startsWith('arn:')),
 });
 
 export const errorResponseSchema = z.strictObject({

@@ -63,7 +63,10 @@ export function readFunctionUrlRequest(event: LambdaFunctionURLEvent): FunctionU
   }
   // Present only with AWS_IAM auth, where Lambda itself verified the signature.
   const iam = (event as Partial<LambdaFunctionURLEventWithIAMAuthorizer>).requestContext?.authorizer?.iam;
+  // Lambda writes strings here; anything else did not come from Lambda, and must not be coerced into an ARN.
   const caller =
-    iam?.userArn && iam.accountId ? toCaller(iam.userArn, iam.accountId, 'function-url') : undefined;
+    typeof iam?.userArn === 'string' && typeof iam.accountId === 'string'
+      ? toCaller(iam.userArn, iam.accountId, 'function-url')
+      : undefined;
   return { payload, caller };
 }

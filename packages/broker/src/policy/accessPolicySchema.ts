@@ -1,5 +1,5 @@
 import { MAX_DURATION_SECONDS, MAX_POLICY_ARNS, MIN_DURATION_SECONDS } from '@stscreds/contract';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
 const ALIAS = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -11,76 +11,90 @@ const POLICY_ARN =
   /^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
 
 const ruleSchema = z.strictObject({
-  id: z.string().regex(RULE_ID, 'must be 1-64 characters [A-Za-z0-9_.:-]'),
-  description: z.string().max(1024).optional(),
+  id: z.string().check(z.regex(RULE_ID, 'must be 1-64 characters [A-Za-z0-9_.:-]')),
+  description: z.optional(z.string().check(z.maxLength(1024))),
   effect: z.enum(['allow', 'deny']),
   callers: z
-    .array(z.string().regex(CALLER_PATTERN, 'must be a caller ARN pattern, or *'))
-    .min(1, 'must name at least one caller pattern'),
+    .array(z.string().check(z.regex(CALLER_PATTERN, 'must be a caller ARN pattern, or *')))
+    .check(z.minLength(1, 'must name at least one caller pattern')),
   accounts: z
     .array(
       z
         .string()
-        .refine(
-          (v) => v === '*' || ACCOUNT_ID.test(v) || ALIAS.test(v),
-          'must be an account id, an alias or *',
+        .check(
+          z.refine(
+            (v) => v === '*' || ACCOUNT_ID.test(v) || ALIAS.test(v),
+            'must be an account id, an alias or *',
+          ),
         ),
     )
-    .min(1, 'must name at least one account'),
+    .check(z.minLength(1, 'must name at least one account')),
   roles: z
-    .array(z.string().regex(ROLE_PATTERN, 'must be a role name pattern'))
-    .min(1, 'must name at least one role'),
-  maxDurationSeconds: z.number().int().min(MIN_DURATION_SECONDS).max(MAX_DURATION_SECONDS).optional(),
-  policyArns: z
-    .array(z.string().regex(POLICY_ARN, 'must be an IAM managed policy ARN'))
-    .max(MAX_POLICY_ARNS)
-    .optional(),
+    .array(z.string().check(z.regex(ROLE_PATTERN, 'must be a role name pattern')))
+    .check(z.minLength(1, 'must name at least one role')),
+  maxDurationSeconds: z.optional(
+    z
+      .number()
+      .check(
+        z.refine(Number.isInteger, 'must be a whole number of seconds'),
+        z.minimum(MIN_DURATION_SECONDS),
+        z.maximum(MAX_DURATION_SECONDS),
+      ),
+  ),
+  policyArns: z.optional(
+    z
+      .array(z.string().check(z.regex(POLICY_ARN, 'must be an IAM managed policy ARN')))
+      .check(z.maxLength(MAX_POLICY_ARNS)),
+  ),
 });
 
 /** The access policy document, version 1. */
 export const accessPolicySchema = z
   .strictObject({
     version: z.literal(1),
-    allowUnverifiedCallers: z.boolean().default(false),
-    aliases: z
-      .record(
-        z.string().regex(ALIAS, 'must be an alias: a letter, then up to 63 of [A-Za-z0-9_.-]'),
-        z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id'),
-      )
-      .default({}),
-    rules: z.array(ruleSchema).max(1000),
+    allowUnverifiedCallers: z._default(z.boolean(), false),
+    aliases: z._default(
+      z.record(
+        z.string().check(z.regex(ALIAS, 'must be an alias: a letter, then up to 63 of [A-Za-z0-9_.-]')),
+        z.string().check(z.regex(ACCOUNT_ID, 'must be a 12-digit account id')),
+      ),
+      {},
+    ),
+    rules: z.array(ruleSchema).check(z.maxLength(1000)),
   })
-  .superRefine((policy, ctx) => {
-    const seen = new Set<string>();
-    policy.rules.forEach((rule, index) => {
-      if (seen.has(rule.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'id'],
-          message: `duplicates rule id "${rule.id}"`,
-        });
-      seen.add(rule.id);
-      rule.accounts.forEach((account, at) => {
-        if (account !== '*' && !ACCOUNT_ID.test(account) && !Object.hasOwn(policy.aliases, account)) {
+  .check(
+    z.superRefine((policy, ctx) => {
+      const seen = new Set<string>();
+      policy.rules.forEach((rule, index) => {
+        if (seen.has(rule.id))
           ctx.addIssue({
             code: 'custom',
-            path: ['rules', index, 'accounts', at],
-            message: `names unknown alias "${account}"`,
+            path: ['rules', index, 'id'],
+            message: `duplicates rule id "${rule.id}"`,
+          });
+        seen.add(rule.id);
+        rule.accounts.forEach((account, at) => {
+          if (account !== '*' && !ACCOUNT_ID.test(account) && !Object.hasOwn(policy.aliases, account)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['rules', index, 'accounts', at],
+              message: `names unknown alias "${account}"`,
+            });
+          }
+        });
+        if (
+          rule.effect === 'deny' &&
+          (rule.maxDurationSeconds !== undefined || rule.policyArns !== undefined)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'effect'],
+            message: 'a deny rule takes no maxDurationSeconds or policyArns',
           });
         }
       });
-      if (
-        rule.effect === 'deny' &&
-        (rule.maxDurationSeconds !== undefined || rule.policyArns !== undefined)
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'effect'],
-          message: 'a deny rule takes no maxDurationSeconds or policyArns',
-        });
-      }
-    });
-  });
+    }),
+  );
 
 export type AccessPolicyDocument = z.output<typeof accessPolicySchema>;
 export type AccessRule = AccessPolicyDocument['rules'][number];

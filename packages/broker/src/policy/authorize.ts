@@ -4,6 +4,7 @@ import type { Caller } from '../identity/caller.ts';
 import type { AccessRule } from './accessPolicySchema.ts';
 import { matchesPattern } from './matchesPattern.ts';
 import type { AccessPolicy } from './parseAccessPolicy.ts';
+import { resolveAccount } from './resolveAccount.ts';
 
 /** What the caller asks for, before the policy has its say. */
 export interface AccessRequest {
@@ -33,18 +34,6 @@ export interface Denied {
 }
 
 export type Decision = Allowed | Denied;
-
-const ACCOUNT_ID = /^[0-9]{12}$/;
-
-const resolveAccount = (policy: AccessPolicy, account: string): string => {
-  if (ACCOUNT_ID.test(account)) return account;
-  const resolved = policy.aliases.get(account);
-  if (!resolved)
-    throw new ValidationError(
-      `Invalid request. accountId: "${account}" is not an alias the access policy defines`,
-    );
-  return resolved;
-};
 
 const coversAccount = (policy: AccessPolicy, rule: AccessRule, accountId: string): boolean =>
   rule.accounts.some(

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { type AccessPolicy, parseAccessPolicy } from './parseAccessPolicy.ts';
 
 /** Where the access policy comes from. */
@@ -29,10 +29,7 @@ const once = (load: () => Promise<AccessPolicy>): AccessPolicyLoader => {
  * const load = loadAccessPolicy({ kind: 'file', path: '/opt/policy.json' });
  * const policy = await load();
  */
-export function loadAccessPolicy(
-  source: AccessPolicySource,
-  ssm: SSMProvider = new SSMProvider(),
-): AccessPolicyLoader {
+export function loadAccessPolicy(source: AccessPolicySource, ssm?: SSMProvider): AccessPolicyLoader {
   switch (source.kind) {
     case 'inline':
       return once(async () => parseAccessPolicy(source.json));
@@ -40,8 +37,14 @@ export function loadAccessPolicy(
       return once(async () => parseAccessPolicy(await readFile(source.path, 'utf8')));
     case 'ssm': {
       let last: { text: string; policy: AccessPolicy } | undefined;
+      let provider: Promise<SSMProvider> | undefined = ssm && Promise.resolve(ssm);
       return async () => {
-        const text = await ssm.get(source.name, { maxAge: source.maxAgeSeconds });
+        // The SSM client is loaded only by brokers that read their policy from SSM: it is a
+        // large share of the bundle, and of the cold start, for everyone else.
+        provider ??= import('@aws-lambda-powertools/parameters/ssm').then(
+          ({ SSMProvider }) => new SSMProvider(),
+        );
+        const text = await (await provider).get(source.name, { maxAge: source.maxAgeSeconds });
         if (typeof text !== 'string') throw new Error(`SSM parameter ${source.name} has no value`);
         if (last?.text !== text) last = { text, policy: parseAccessPolicy(text) };
         return last.policy;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { type AccessPolicyDocument, type AccessRule, accessPolicySchema } from './accessPolicySchema.ts';
 
 /** A checked access policy, ready to evaluate. */
@@ -23,7 +23,7 @@ const jsonPath = (path: readonly PropertyKey[]): string =>
     '$',
   );
 
-const describe = (error: z.ZodError): string[] =>
+const describe = (error: core.$ZodError): string[] =>
   error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`);
 
 /** JSON.parse keeps `__proto__` as an own key, which zod then drops in silence; name each one as a defect. */
