@@ -5,6 +5,7 @@ import { registerGetCommand } from './commands/get.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerProfileCommand } from './commands/profile.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWhoamiCommand } from './commands/whoami.ts';
 import { describeFailure, EXIT_CODES } from './exitCodes.ts';
 import { addGlobalOptions } from './globalOptions.ts';
@@ -50,6 +51,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage, 3 AccessDenied, 4 ValidationError, 5 Th
   registerWhoamiCommand(program, setExitCode);
   registerPolicyCommand(program, setExitCode);
   registerDevCommand(program, setExitCode, untilInterrupted);
+  registerVerifyCommand(program, setExitCode);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

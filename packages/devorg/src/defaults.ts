@@ -1,3 +1,5 @@
+import { STS_ASSUME_ROLE_POLICY_NAME } from '@stscreds/infra/policies';
+
 /** The local organization's shape: one DevOps account, two targets, two callers. */
 export const DEV_ORG = {
   region: 'us-west-2',
@@ -6,7 +8,7 @@ export const DEV_ORG = {
   /** The broker's execution role, under the seed's name. */
   brokerRoleName: 'lambda_basic_execution',
   /** The inline policy on the broker's role, under the seed's name. */
-  brokerPolicyName: 'sts_assumerole',
+  brokerPolicyName: STS_ASSUME_ROLE_POLICY_NAME,
   targetRoleName: 'lambda_sts',
   /** Present in every account, as AWS Organizations creates it; the seeding and the operator use it. */
   adminRoleName: 'OrganizationAccountAccessRole',
@@ -17,14 +19,6 @@ export const DEV_ORG = {
   callers: [
     { name: 'alice', targets: ['prod', 'staging'] },
     { name: 'bob', targets: ['staging'] },
-  ],
-  /** The seed's managed policies on lambda_sts, under today's names. */
-  targetManagedPolicies: [
-    'arn:aws:iam::aws:policy/AmazonEC2FullAccess',
-    'arn:aws:iam::aws:policy/AmazonS3FullAccess',
-    'arn:aws:iam::aws:policy/CloudWatchFullAccess',
-    'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess',
-    'arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess',
   ],
   stateDir: '.stscreds/dev',
   /** The value identity proofs must sign in x-stscreds-audience: the broker's and the client's default. */

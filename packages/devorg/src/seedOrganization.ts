@@ -11,6 +11,12 @@ import {
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import {
+  brokerAssumeRolePolicy,
+  managedPolicyArns,
+  STS_ASSUME_ROLE_POLICY_NAME,
+  targetRoleTrustPolicy,
+} from '@stscreds/infra/policies';
 import { DEV_ORG, type DevTarget, sampleBucketName } from './defaults.ts';
 
 /** An IAM user's long-term keys in the DevOps account. */
@@ -121,17 +127,18 @@ const seedDevops = async (iam: IAMClient) => {
       ]),
     }),
   );
+  // The same builder as the CDK app's BrokerStack, so a policy change reaches both at once.
   await iam.send(
     new PutRolePolicyCommand({
       RoleName: DEV_ORG.brokerRoleName,
-      PolicyName: DEV_ORG.brokerPolicyName,
-      PolicyDocument: document([
-        {
-          Effect: 'Allow',
-          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
-          Resource: DEV_ORG.targets.map((t) => `arn:aws:iam::${t.accountId}:role/${DEV_ORG.targetRoleName}`),
-        },
-      ]),
+      PolicyName: STS_ASSUME_ROLE_POLICY_NAME,
+      PolicyDocument: JSON.stringify(
+        brokerAssumeRolePolicy({
+          partition: 'aws',
+          targetRoleName: DEV_ORG.targetRoleName,
+          targetAccountIds: DEV_ORG.targets.map((t) => t.accountId),
+        }),
+      ),
     }),
   );
   const functionArn = `arn:aws:lambda:${DEV_ORG.region}:${DEV_ORG.devopsAccountId}:function:${DEV_ORG.functionName}`;
@@ -155,16 +162,12 @@ const seedTarget = async (
     new CreateRoleCommand({
       RoleName: DEV_ORG.targetRoleName,
       Description: 'Assumed by the getSTScreds broker in the DevOps account',
-      AssumeRolePolicyDocument: document([
-        {
-          Effect: 'Allow',
-          Principal: { AWS: brokerRoleArn },
-          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
-        },
-      ]),
+      // The same builder as the CDK app's TargetRoleStack. Its default trusts the broker's role
+      // alone (no Service principal), which moto accepts in a trust policy across accounts.
+      AssumeRolePolicyDocument: JSON.stringify(targetRoleTrustPolicy({ brokerRoleArn })),
     }),
   );
-  for (const policyArn of DEV_ORG.targetManagedPolicies) {
+  for (const policyArn of managedPolicyArns({ partition: 'aws', preset: 'seed' })) {
     await iam.send(new AttachRolePolicyCommand({ RoleName: DEV_ORG.targetRoleName, PolicyArn: policyArn }));
   }
   const bucket = sampleBucketName(target);
