@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: the broker's size, cold start, warm latency, client fan-in and a day at
+ * organization scale, measured in one run, written to bench/results.json and checked
+ * against their targets. Ratios are compared within the run, never against fixed times.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDevOrg } from '@stscreds/devorg';
+import { bundleBoth } from './bundle.ts';
+import { measureClient } from './client.ts';
+import { measureColdStart } from './coldStart.ts';
+import { simulateScale } from './scale.ts';
+import { measureWarm } from './warm.ts';
+
+const work = await mkdtemp(join(tmpdir(), 'stscreds-bench-'));
+const say = (line: string): boolean => process.stderr.write(`${line}\n`);
+try {
+  say('bundling…');
+  const bundles = await bundleBoth(join(work, 'bundles'));
+  say('cold starts…');
+  const coldStart = await measureColdStart(bundles.broker, bundles.baseline);
+  say('warm requests against the local organization…');
+  const org = await startDevOrg({ stateDir: join(work, 'state') });
+  let warm: Awaited<ReturnType<typeof measureWarm>>;
+  let client: Awaited<ReturnType<typeof measureClient>>;
+  try {
+    warm = await measureWarm(org);
+    client = await measureClient(org);
+  } finally {
+    await org.stop();
+  }
+  say('a virtual day at organization scale…');
+  const scale = await simulateScale();
+
+  const results = {
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      date: new Date().toISOString(),
+    },
+    bundle: {
+      brokerBytes: bundles.brokerBytes,
+      baselineBytes: bundles.baselineBytes,
+      ratio: bundles.brokerBytes / bundles.baselineBytes,
+      brokerTotalBytes: bundles.brokerTotalBytes,
+      baselineTotalBytes: bundles.baselineTotalBytes,
+    },
+    coldStart,
+    warm,
+    client,
+    scale,
+  };
+  await writeFile(resolve(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+  const rows: [string, string, string, boolean][] = [
+    [
+      'bundle broker / baseline',
+      `${results.bundle.brokerBytes} / ${results.bundle.baselineBytes} B = ${results.bundle.ratio.toFixed(2)}`,
+      '≤ 1.25',
+      results.bundle.ratio <= 1.25,
+    ],
+    [
+      'cold start broker / baseline',
+      `${coldStart.brokerInitMs.toFixed(1)} / ${coldStart.baselineInitMs.toFixed(1)} ms = ${coldStart.ratio.toFixed(2)}`,
+      '≤ 1.10',
+      coldStart.ratio <= 1.1,
+    ],
+    [
+      'cache hit p50 / p99',
+      `${warm.cacheHitP50Us.toFixed(0)} / ${warm.cacheHitP99Us.toFixed(0)} µs`,
+      'p99 ≤ 200 µs',
+      warm.cacheHitP99Us <= 200,
+    ],
+    [
+      'miss / direct STS',
+      `${warm.missMs.toFixed(2)} / ${warm.directMs.toFixed(2)} ms = ${warm.missRatio.toFixed(2)}`,
+      '≤ 1.10',
+      warm.missRatio <= 1.1,
+    ],
+    ['client invokes for 1,000 calls', String(client.invokes), '1', client.invokes === 1],
+    [
+      'peak STS rps, one day',
+      `${scale.peakStsRps} (steady ${scale.steadyStsRps.toFixed(1)}); ${scale.stsCallsCached} calls vs ${scale.stsCallsUncached} uncached`,
+      `< ${scale.quotaRps}`,
+      scale.peakStsRps < scale.quotaRps,
+    ],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`\n${'measure'.padEnd(width)}  result  (target)`);
+  for (const [name, value, target, met] of rows)
+    console.log(`${name.padEnd(width)}  ${value}  (${target}) ${met ? 'met' : 'MISSED'}`);
+  console.log(`\nwritten to bench/results.json`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
