@@ -1,5 +1,3 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-
 /** What a GetCallerIdentity answer says, read strictly. */
 export interface CallerIdentity {
   readonly arn: string;
@@ -7,66 +5,47 @@ export interface CallerIdentity {
   readonly userId: string;
 }
 
-const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  // Every element is a list, so that a second <Arn> shows up instead of replacing the first.
-  isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-});
-
-type Node = Record<string, unknown>;
-
-const only = (parent: Node, name: string): Node | string | undefined => {
-  const list = parent[name];
-  return Array.isArray(list) && list.length === 1 ? (list[0] as Node | string) : undefined;
-};
-
-const text = (parent: Node, name: string): string | undefined => {
-  const value = only(parent, name);
-  if (typeof value === 'string') return value;
-  // An element with no attributes and text parses as { '#text': … }.
-  if (
-    value &&
-    typeof value === 'object' &&
-    Object.keys(value).length === 1 &&
-    typeof value['#text'] === 'string'
-  ) {
-    return value['#text'];
-  }
-  return undefined;
-};
+const MAX_ANSWER_CHARS = 64 * 1024;
 
 /**
- * Reads a GetCallerIdentity answer strictly: one `GetCallerIdentityResponse` root in the STS
- * namespace, one result, and exactly one `Arn`, `Account` and `UserId`. Anything else is
- * undefined. A reflected or look-alike document must not pass for an identity.
+ * The one shape of a GetCallerIdentity answer: an optional XML declaration, the
+ * `GetCallerIdentityResponse` root in the STS namespace, one result of three elements in any
+ * order, and the response metadata. Values may hold no markup and no entity.
+ */
+const ANSWER = new RegExp(
+  [
+    '^(?:<\\?xml[^?<>]*\\?>)?\\s*',
+    '<GetCallerIdentityResponse xmlns="https://sts\\.amazonaws\\.com/doc/2011-06-15/">\\s*',
+    '<GetCallerIdentityResult>\\s*',
+    '((?:<(?:Arn|UserId|Account)>[^<>&]*</(?:Arn|UserId|Account)>\\s*){3})',
+    '</GetCallerIdentityResult>\\s*',
+    '(?:<ResponseMetadata>\\s*<RequestId>[^<>&]*</RequestId>\\s*</ResponseMetadata>\\s*)?',
+    '</GetCallerIdentityResponse>\\s*$',
+  ].join(''),
+);
+const FIELD = /<(Arn|UserId|Account)>([^<>&]*)<\/(Arn|UserId|Account)>/g;
+
+/**
+ * Reads a GetCallerIdentity answer strictly: it must be exactly the document STS sends, with
+ * exactly one `Arn`, `Account` and `UserId`; anything else is undefined. Rather than parse
+ * any XML and then look for an identity in it, it accepts only that one shape, so that a
+ * reflected or look-alike document cannot pass for an identity.
  *
  * @example
  * parseCallerIdentity(xml); // { arn: 'arn:aws:iam::111111111111:user/alice', account: '111111111111', userId: 'AIDA…' }
  */
 export function parseCallerIdentity(xml: string): CallerIdentity | undefined {
-  if (xml.length > 64 * 1024 || XMLValidator.validate(xml) !== true) return undefined;
-  let document: Node;
-  try {
-    document = parser.parse(xml) as Node;
-  } catch {
-    return undefined;
+  if (xml.length > MAX_ANSWER_CHARS) return undefined;
+  const fields = ANSWER.exec(xml)?.[1];
+  if (fields === undefined) return undefined;
+  const found = new Map<string, string>();
+  for (const [, open, value, close] of fields.matchAll(FIELD)) {
+    if (open !== close || open === undefined || value === undefined || found.has(open)) return undefined;
+    found.set(open, value.trim());
   }
-  const roots = Object.keys(document).filter((key) => !key.startsWith('?'));
-  if (roots.length !== 1 || roots[0] !== 'GetCallerIdentityResponse') return undefined;
-  const response = only(document, 'GetCallerIdentityResponse');
-  if (!response || typeof response !== 'object' || response['@xmlns'] !== STS_NAMESPACE) return undefined;
-  const result = only(response, 'GetCallerIdentityResult');
-  if (!result || typeof result !== 'object') return undefined;
-  const arn = text(result, 'Arn');
-  const account = text(result, 'Account');
-  const userId = text(result, 'UserId');
+  const arn = found.get('Arn');
+  const account = found.get('Account');
+  const userId = found.get('UserId');
   if (!arn || !account || !userId || !/^[0-9]{12}$/.test(account)) return undefined;
   return { arn, account, userId };
 }

@@ -20,7 +20,32 @@ describe('parseCallerIdentity', () => {
     );
   });
 
+  it('reads the answer as STS prints it, indented over several lines', () => {
+    const printed = `<GetCallerIdentityResponse xmlns="${NS}">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:sts::111111111111:assumed-role/ci/build-42</Arn>
+    <UserId>AROAEXAMPLE:build-42</UserId>
+    <Account>111111111111</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata>
+    <RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>
+  </ResponseMetadata>
+</GetCallerIdentityResponse>
+`;
+    expect(parseCallerIdentity(printed)).toEqual({
+      arn: 'arn:aws:sts::111111111111:assumed-role/ci/build-42',
+      account: '111111111111',
+      userId: 'AROAEXAMPLE:build-42',
+    });
+  });
+
   it.each([
+    ['an entity in a value', result(FIELDS.replace('user/alice', 'user/al&amp;ice'))],
+    ['mismatched tags', result(FIELDS.replace('</UserId>', '</Arn>'))],
+    ['a comment', result(`${FIELDS}<!-- x -->`)],
+    ['CDATA', result(FIELDS.replace('AIDAEXAMPLE', '<![CDATA[AIDA]]>'))],
+    ['an extra element', result(`${FIELDS}<Extra>x</Extra>`)],
+    ['attributes on a field', result(FIELDS.replace('<Arn>', '<Arn a="b">'))],
     ['another root', result(FIELDS, 'AssumeRoleResponse')],
     ['another namespace', result(FIELDS, 'GetCallerIdentityResponse', 'https://evil.example/')],
     ['no namespace', result(FIELDS).replace(` xmlns="${NS}"`, '')],
