@@ -11,7 +11,14 @@ import { ALICE, alicePolicy, captureOutput, testConfig, verboseLogger } from './
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY';
 const TOKEN = 'FQoGZXIvYXdzEBYaDEXAMPLESESSIONTOKEN+token/with=chars';
-const EXPIRATION = new Date('2026-11-28T10:00:00.000Z');
+// An hour from the test's start, so that the cache keeps what STS issues whatever the day.
+const EXPIRATION = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3600_000);
+/** A proof signed now, in x-amz-date form. */
+const amzDateNow = (): string =>
+  new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 const PROOF = { url: 'https://sts.us-west-2.amazonaws.com/', headers: {}, body: '' };
 
 const stsMock = mockClient(STSClient);
@@ -65,7 +72,7 @@ describe('createBroker', () => {
       AccessKeyId: 'ASIAEXAMPLEKEYID1234',
       SecretAccessKey: SECRET,
       SessionToken: TOKEN,
-      Expiration: '2026-11-28T10:00:00.000Z',
+      Expiration: EXPIRATION.toISOString(),
       AccountId: '222222222222',
       AssumedRoleArn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/alice',
     });
@@ -306,7 +313,7 @@ describe('createBroker caches', () => {
         return alice;
       },
     });
-    const proof = { ...PROOF, headers: { 'x-amz-date': '20261128T120000Z', authorization: 'sig-1' } };
+    const proof = { ...PROOF, headers: { 'x-amz-date': amzDateNow(), authorization: 'sig-1' } };
     const first = await captureOutput(() =>
       run({ accountId: 'prod', identity: proof }, { kind: 'invoke' }, 'r1'),
     );

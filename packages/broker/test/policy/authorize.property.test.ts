@@ -298,7 +298,7 @@ describe('createBroker, end to end against a reference implementation', () => {
           AccessKeyId: 'ASIAEXAMPLEKEYID1234',
           SecretAccessKey: 'secret',
           SessionToken: 'token',
-          Expiration: new Date('2026-11-28T10:00:00.000Z'),
+          Expiration: new Date(Date.now() + 3600_000),
         },
         AssumedRoleUser: {
           Arn: `arn:aws:sts::${account}:assumed-role/${role}/${input.RoleSessionName}`,
