@@ -6,6 +6,8 @@ export interface GlobalOptions {
   readonly region: string;
   /** The broker's Lambda endpoint, when not AWS's. */
   readonly endpoint?: string | undefined;
+  /** The broker's Function URL: requests go there, SigV4-signed, instead of through Lambda Invoke. */
+  readonly functionUrl?: string | undefined;
   /** The caller's shared-config profile. */
   readonly profile?: string | undefined;
   readonly audience: string;
@@ -18,6 +20,7 @@ export function addGlobalOptions(program: Command): Command {
     .option('--function <name>', 'the broker function', process.env.STSCREDS_FUNCTION ?? 'getSTScreds')
     .option('--region <region>', "the broker's region", process.env.STSCREDS_REGION ?? 'us-west-2')
     .option('--endpoint <url>', "the broker's Lambda endpoint (default: the SDK's, AWS_ENDPOINT_URL_LAMBDA)")
+    .option('--function-url <url>', "the broker's Function URL, instead of the Lambda Invoke API")
     .option('--profile <name>', "the caller's AWS profile (default: AWS_PROFILE, then the default chain)")
     .option('--audience <value>', "the broker's audience", process.env.STSCREDS_AUDIENCE ?? 'stscreds')
     .option('--verbose', 'say what happens on stderr', false);
@@ -29,6 +32,7 @@ export function readGlobalOptions(program: Command): GlobalOptions {
     function: string;
     region: string;
     endpoint?: string;
+    functionUrl?: string;
     profile?: string;
     audience: string;
     verbose: boolean;
@@ -37,6 +41,7 @@ export function readGlobalOptions(program: Command): GlobalOptions {
     functionName: raw.function,
     region: raw.region,
     endpoint: raw.endpoint,
+    functionUrl: raw.functionUrl,
     profile: raw.profile ?? process.env.AWS_PROFILE,
     audience: raw.audience,
     verbose: raw.verbose,
@@ -49,6 +54,7 @@ export function globalFlags(options: GlobalOptions): string[] {
     ...(options.functionName !== 'getSTScreds' ? ['--function', options.functionName] : []),
     ...(options.region !== 'us-west-2' ? ['--region', options.region] : []),
     ...(options.endpoint ? ['--endpoint', options.endpoint] : []),
+    ...(options.functionUrl ? ['--function-url', options.functionUrl] : []),
     ...(options.profile ? ['--profile', options.profile] : []),
     ...(options.audience !== 'stscreds' ? ['--audience', options.audience] : []),
   ];

@@ -48,6 +48,7 @@ export function toRequestOptions(target: TargetInput, globals: GlobalOptions): S
     ...(target.sessionName && { sessionName: target.sessionName }),
     ...(target.policyArn?.length && { policyArns: target.policyArn }),
     ...(globals.endpoint && { endpoint: globals.endpoint }),
+    ...(globals.functionUrl && { functionUrl: globals.functionUrl }),
     ...(globals.profile && { profile: globals.profile }),
   };
 }

@@ -54,6 +54,7 @@ export function fromStsCreds(options: FromStsCredsOptions): AwsCredentialIdentit
       options.functionName ?? 'getSTScreds',
       options.region ?? 'us-west-2',
       options.endpoint,
+      options.functionUrl,
       options.accountId,
       options.roleName,
       options.sessionName,

@@ -14,6 +14,8 @@ export {
 export type { FromStsCredsOptions } from './fromStsCreds.ts';
 export { clearStsCredsCache, fromStsCreds } from './fromStsCreds.ts';
 export { invokeBroker } from './invokeBroker.ts';
+export type { PostFunctionUrlOptions } from './postFunctionUrl.ts';
+export { postFunctionUrl } from './postFunctionUrl.ts';
 export type { CredentialRequester, StsCredsRequestOptions } from './requestCredentials.ts';
 export { createCredentialRequester } from './requestCredentials.ts';
 export type { ResolveStsEndpointOptions } from './resolveStsEndpoint.ts';

@@ -6,6 +6,7 @@ import { buildIdentityProof } from './buildIdentityProof.ts';
 import { configuredEndpoint } from './configuredEndpoint.ts';
 import { stsCredsErrorOf } from './errors.ts';
 import { invokeBroker } from './invokeBroker.ts';
+import { postFunctionUrl } from './postFunctionUrl.ts';
 import { resolveStsEndpoint } from './resolveStsEndpoint.ts';
 
 /** What to ask the broker for, and how to reach it. */
@@ -33,6 +34,11 @@ export interface StsCredsRequestOptions {
   readonly stsRegion?: string;
   /** A LambdaClient to use instead of one made from the options above. */
   readonly lambdaClient?: LambdaClient;
+  /**
+   * The broker's Function URL. With it, requests go there, signed with SigV4 for `lambda`,
+   * instead of through the Lambda Invoke API with an identity proof.
+   */
+  readonly functionUrl?: string;
 }
 
 /** Everything a request needs that is the same from one call to the next. */
@@ -93,6 +99,15 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
   return {
     callerCredentials: () => provider(),
     request: async () => {
+      if (options.functionUrl) {
+        const answer = await postFunctionUrl(body, {
+          url: options.functionUrl,
+          credentials: await provider(),
+          region,
+        });
+        if ('error' in answer) throw stsCredsErrorOf(answer.error);
+        return answer;
+      }
       stsEndpoint ??= resolveStsEndpoint({ region: options.stsRegion ?? region, profile: options.profile });
       const identity = await buildIdentityProof({
         credentials: await provider(),

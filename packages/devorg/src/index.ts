@@ -4,6 +4,8 @@ export type { WalkthroughStep } from './runWalkthrough.ts';
 export { runWalkthrough } from './runWalkthrough.ts';
 export type { DevUser, SeededOrganization, SeededTarget } from './seedOrganization.ts';
 export { seedOrganization } from './seedOrganization.ts';
+export type { FunctionUrlServer, ServeFunctionUrlOptions } from './serveFunctionUrl.ts';
+export { serveFunctionUrl } from './serveFunctionUrl.ts';
 export type { InvokableFunction, LambdaInvokeServer, ServeLambdaInvokeOptions } from './serveLambdaInvoke.ts';
 export { MAX_INVOKE_PAYLOAD_BYTES, serveLambdaInvoke } from './serveLambdaInvoke.ts';
 export type { DevOrg, StartDevOrgOptions } from './startDevOrg.ts';

@@ -10,6 +10,7 @@ import {
 } from '@stscreds/broker';
 import { DEV_ORG, devAccessPolicy } from './defaults.ts';
 import { type SeededOrganization, seedOrganization } from './seedOrganization.ts';
+import { type FunctionUrlServer, serveFunctionUrl } from './serveFunctionUrl.ts';
 import { type LambdaInvokeServer, serveLambdaInvoke } from './serveLambdaInvoke.ts';
 import { type MotoServer, startMotoServer } from './startMotoServer.ts';
 import { type BrokerState, type DevStatePaths, writeDevState } from './writeDevState.ts';
@@ -32,6 +33,8 @@ export interface StartDevOrgOptions {
 export interface DevOrg {
   readonly moto: MotoServer;
   readonly lambda: LambdaInvokeServer;
+  /** The same broker on a Function URL with AWS_IAM auth. */
+  readonly functionUrl: FunctionUrlServer;
   readonly seeded: SeededOrganization;
   readonly broker: BrokerState;
   readonly handler: BrokerHandler;
@@ -53,8 +56,10 @@ export interface DevOrg {
 export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<DevOrg> {
   const moto = await startMotoServer({ ...(options.motoCommand && { command: options.motoCommand }) });
   let lambda: LambdaInvokeServer | undefined;
+  let functionUrl: FunctionUrlServer | undefined;
   const stop = async (): Promise<void> => {
     await lambda?.close();
+    await functionUrl?.close();
     await moto.stop();
   };
   try {
@@ -92,8 +97,22 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       accountId: DEV_ORG.devopsAccountId,
       handler,
     });
+    // The Function URL gets a broker of its own that takes URL events only: a Function URL event
+    // sent through the Invoke API could claim any caller (docs/identity-proof.md).
+    const urlConfig: BrokerConfig = { ...config, entry: 'url' };
+    functionUrl = await serveFunctionUrl({
+      region: DEV_ORG.region,
+      users: seeded.callers,
+      handler: createHandler({
+        config: urlConfig,
+        sts: createStsClient({ region: DEV_ORG.region }, { endpoint: moto.endpoint, credentials }),
+        logger,
+        loadPolicy: loadAccessPolicy(urlConfig.policySource),
+      }),
+    });
     const broker: BrokerState = {
       lambdaEndpoint: lambda.endpoint,
+      functionUrl: functionUrl.url,
       functionName: DEV_ORG.functionName,
       audience: DEV_ORG.audience,
       stsEndpoint: moto.endpoint,
@@ -110,7 +129,7 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
         })),
       }),
     });
-    return { moto, lambda, seeded, broker, handler, logger, paths, stop };
+    return { moto, lambda, functionUrl, seeded, broker, handler, logger, paths, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -5,6 +5,8 @@ import type { DevUser } from './seedOrganization.ts';
 /** What a client needs to find the local broker; written as `broker.json`. */
 export interface BrokerState {
   readonly lambdaEndpoint: string;
+  /** The broker on a local Function URL with AWS_IAM auth. */
+  readonly functionUrl: string;
   readonly functionName: string;
   readonly audience: string;
   readonly stsEndpoint: string;

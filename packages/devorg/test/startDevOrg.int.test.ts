@@ -95,6 +95,7 @@ describe('the local organization', () => {
     const broker = JSON.parse(await readFile(org.paths.brokerJson, 'utf8'));
     expect(broker).toEqual({
       lambdaEndpoint: org.lambda.endpoint,
+      functionUrl: org.functionUrl.url,
       functionName: 'getSTScreds',
       audience: expect.any(String),
       stsEndpoint: org.moto.endpoint,

@@ -79,7 +79,12 @@ export async function fetchCredentials(
   if (!options.cache) return requester.request();
   const caller = await requester.callerCredentials();
   const { profile: _profile, ...asked } = request;
-  const key = JSON.stringify([caller.accessKeyId, globals.endpoint ?? null, asked]);
+  const key = JSON.stringify([
+    caller.accessKeyId,
+    globals.endpoint ?? null,
+    globals.functionUrl ?? null,
+    asked,
+  ]);
   return cachedCredentials(key, () => requester.request(), options.cacheDir ? { dir: options.cacheDir } : {});
 }
 

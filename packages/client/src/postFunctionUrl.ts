@@ -1,0 +1,74 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { type BrokerResponse, brokerResponseSchema } from '@stscreds/contract';
+import { StsCredsAccessDeniedError, StsCredsInternalError, StsCredsUpstreamError } from './errors.ts';
+
+/** The route of contract v1 on the broker's Function URL. */
+export const CREDENTIALS_PATH = '/v1/credentials';
+
+export interface PostFunctionUrlOptions {
+  /** The Function URL, such as `https://abc.lambda-url.us-west-2.on.aws/`. */
+  readonly url: string;
+  readonly credentials: AwsCredentialIdentity;
+  /** The function's region, which the signature names. */
+  readonly region: string;
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * Sends a request to the broker's Function URL, signed with SigV4 for the `lambda` service
+ * with the caller's own credentials: with `AWS_IAM` auth, Lambda verifies the signature and
+ * the broker learns the caller from it, so no identity proof is sent. The answer is read
+ * strictly against contract v1.
+ *
+ * @example
+ * const answer = await postFunctionUrl({ accountId: 'prod' }, { url, credentials, region: 'us-west-2' });
+ */
+export async function postFunctionUrl(
+  request: object,
+  options: PostFunctionUrlOptions,
+): Promise<BrokerResponse> {
+  const url = new URL(CREDENTIALS_PATH, options.url);
+  const body = JSON.stringify(request);
+  const signer = new SignatureV4({
+    credentials: options.credentials,
+    region: options.region,
+    service: 'lambda',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port && { port: Number(url.port) }),
+      path: url.pathname,
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body,
+    }),
+  );
+  const { host: _host, ...headers } = signed.headers;
+  let response: Response;
+  let text: string;
+  try {
+    response = await (options.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'error' });
+    text = await response.text();
+  } catch (error) {
+    throw new StsCredsUpstreamError(`the Function URL ${url.origin} could not be reached`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const answer = brokerResponseSchema.safeParse(parsed);
+  if (answer.success) return answer.data;
+  // Lambda itself answers a refused signature or a missing permission, outside the contract.
+  if (response.status === 401 || response.status === 403) {
+    throw new StsCredsAccessDeniedError(`the Function URL refused the request (HTTP ${response.status})`);
+  }
+  throw new StsCredsInternalError(`the Function URL answered outside contract v1 (HTTP ${response.status})`);
+}
