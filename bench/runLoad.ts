@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { buildIdentityProof } from '@stscreds/client';
 import { credentialResponseSchema, errorResponseSchema, type IdentityProof } from '@stscreds/contract';
-import { DEV_ORG, type DevUser, startDevOrg } from '@stscreds/devorg';
+import { DEV_ORG, type DevUser, seededRandom, startDevOrg } from '@stscreds/devorg';
 
 export interface RunLoadOptions {
   /** Requests in all. Default: 20,000. */
@@ -97,18 +97,6 @@ export interface Percentiles {
 }
 
 const MAX_ERROR_SAMPLES = 5;
-
-/** mulberry32: a small seeded generator, so that the mix of kinds is the same on every run. */
-const seededRandom = (seed: number) => {
-  let state = seed >>> 0;
-  return (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /** Exactly `round(n × share)` misses and denials, spread through the run in a fixed order. */
 const planKinds = (requests: number, missShare: number, denyShare: number): RequestKind[] => {

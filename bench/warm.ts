@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildIdentityProof } from '@stscreds/client';
-import type { DevOrg, DevUser } from '@stscreds/devorg';
+import { assumeBrokerRole, type DevOrg, type DevUser } from '@stscreds/devorg';
 import { median, percentile } from './stats.ts';
 
 export interface Warm {
@@ -54,22 +54,10 @@ export async function measureWarm(org: DevOrg, hits = 5000, missRuns = 40): Prom
     }
   });
 
-  const brokerSession = new STSClient({
-    endpoint: org.moto.endpoint,
-    region: 'us-west-2',
-    credentials: org.seeded.operator.credentials,
-  });
-  const { Credentials: c } = await brokerSession.send(
-    new AssumeRoleCommand({ RoleArn: org.seeded.brokerRoleArn, RoleSessionName: 'bench-direct' }),
-  );
   const asBroker = new STSClient({
     endpoint: org.moto.endpoint,
     region: 'us-west-2',
-    credentials: {
-      accessKeyId: c?.AccessKeyId ?? '',
-      secretAccessKey: c?.SecretAccessKey ?? '',
-      sessionToken: c?.SessionToken ?? '',
-    },
+    credentials: await assumeBrokerRole(org.moto.endpoint, org.seeded),
   });
   const asAlice = new STSClient({
     endpoint: org.moto.endpoint,

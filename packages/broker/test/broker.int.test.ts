@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildIdentityProof } from '@stscreds/client';
 import { type CredentialResponse, credentialResponseSchema, type IdentityProof } from '@stscreds/contract';
 import {
+  assumeBrokerRole,
   DEV_ORG,
   type DevUser,
   type FaultProxy,
@@ -61,23 +61,10 @@ beforeAll(async () => {
   await moto.enforceAuth();
   [alice, bob] = org.callers as [DevUser, DevUser];
   proxy = await startFaultProxy(moto.endpoint);
-  const sts = new STSClient({
-    endpoint: moto.endpoint,
-    region: DEV_ORG.region,
-    credentials: org.operator.credentials,
-  });
-  const { Credentials: c } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: org.brokerRoleArn, RoleSessionName: 'getSTScreds' }),
-  );
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no broker session');
-  brokerCredentials = {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-  };
+  brokerCredentials = await assumeBrokerRole(moto.endpoint, org);
   secrets.push(
-    c.SecretAccessKey,
-    c.SessionToken,
+    brokerCredentials.secretAccessKey,
+    brokerCredentials.sessionToken,
     alice.credentials.secretAccessKey,
     bob.credentials.secretAccessKey,
   );

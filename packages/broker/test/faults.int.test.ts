@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildIdentityProof } from '@stscreds/client';
 import { credentialResponseSchema } from '@stscreds/contract';
 import {
-  DEV_ORG,
+  assumeBrokerRole,
   type DevUser,
   type FaultProxy,
   type MotoServer,
@@ -32,20 +31,7 @@ beforeAll(async () => {
   await moto.enforceAuth();
   [alice] = org.callers as [DevUser];
   proxy = await startFaultProxy(moto.endpoint);
-  const sts = new STSClient({
-    endpoint: moto.endpoint,
-    region: DEV_ORG.region,
-    credentials: org.operator.credentials,
-  });
-  const { Credentials: c } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: org.brokerRoleArn, RoleSessionName: 'getSTScreds' }),
-  );
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no broker session');
-  brokerCredentials = {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-  };
+  brokerCredentials = await assumeBrokerRole(moto.endpoint, org);
 });
 afterAll(async () => {
   await proxy?.close();

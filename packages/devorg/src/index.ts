@@ -1,7 +1,10 @@
+export type { SessionCredentials } from './assumeBrokerRole.ts';
+export { assumeBrokerRole } from './assumeBrokerRole.ts';
 export type { DevTarget } from './defaults.ts';
 export { DEV_ORG, devAccessPolicy, sampleBucketName } from './defaults.ts';
 export type { WalkthroughStep } from './runWalkthrough.ts';
 export { runWalkthrough } from './runWalkthrough.ts';
+export { seededRandom } from './seededRandom.ts';
 export type { DevUser, SeededOrganization, SeededTarget } from './seedOrganization.ts';
 export { seedOrganization } from './seedOrganization.ts';
 export type { FunctionUrlServer, ServeFunctionUrlOptions } from './serveFunctionUrl.ts';

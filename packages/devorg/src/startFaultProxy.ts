@@ -1,5 +1,6 @@
 import { createServer, request as forward } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './seededRandom.ts';
 
 /** One request that reached the proxy. */
 export interface RecordedRequest {
@@ -44,18 +45,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded generator, so that the same plan draws the same faults. */
-const generator = (seed: number) => {
-  let state = seed >>> 0;
-  return (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const awsQueryError = (code: string, message: string, type: 'Sender' | 'Receiver'): string =>
   `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
 
@@ -72,7 +61,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   const requests: RecordedRequest[] = [];
   let plan: FaultPlan = {};
-  let draw = generator(1);
+  let draw = seededRandom(1);
   let injected = 0;
 
   const choose = (action: string | undefined): Fault | undefined => {
@@ -165,7 +154,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     count: (action) => requests.filter((r) => r.action === action).length,
     setFaults: (next) => {
       plan = next;
-      draw = generator(next.seed ?? 1);
+      draw = seededRandom(next.seed ?? 1);
       injected = 0;
     },
     close: () =>
