@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.int.test.ts', 'examples/*/test/**/*.int.test.ts'],
+          setupFiles: ['test/secretGuard.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -173,6 +173,13 @@ export function createBroker(deps: BrokerDependencies): Broker {
       now,
     }),
   };
+  let evictionsReported = 0;
+  const evictionsSinceLastReport = (): number => {
+    const total = caches.credentials.stats().evictions + caches.proofs.stats().evictions;
+    const since = total - evictionsReported;
+    evictionsReported = total;
+    return since;
+  };
   const identify = async (proof: IdentityProof): Promise<Caller> =>
     (
       await caches.proofs.get(proofCacheKey(proof), async () => ({
@@ -265,13 +272,18 @@ export function createBroker(deps: BrokerDependencies): Broker {
         }
       });
       cacheOutcome = outcome;
-      recordAudit(logger, metrics, {
-        ...audit,
-        outcome: 'issued',
-        cache: outcome,
-        latencyMs: performance.now() - started,
-        ...(stsLatencyMs !== undefined && { stsLatencyMs }),
-      });
+      recordAudit(
+        logger,
+        metrics,
+        {
+          ...audit,
+          outcome: 'issued',
+          cache: outcome,
+          latencyMs: performance.now() - started,
+          ...(stsLatencyMs !== undefined && { stsLatencyMs }),
+        },
+        evictionsSinceLastReport(),
+      );
       logger.debug('credentials issued', { requestId, accessKeyId: redactKeyId(issued.accessKeyId) });
       return toCredentialResponse(issued);
     } catch (thrown) {
@@ -281,15 +293,20 @@ export function createBroker(deps: BrokerDependencies): Broker {
           : new InternalError('The broker failed unexpectedly', { cause: thrown });
       logFailure(logger, failure, requestId);
       if (audit) {
-        recordAudit(logger, metrics, {
-          ...audit,
-          outcome: failure.code === 'AccessDenied' ? 'denied' : 'failed',
-          ...(cacheOutcome && { cache: cacheOutcome }),
-          code: failure.code,
-          reason: audit.reason ?? failure.message,
-          latencyMs: performance.now() - started,
-          ...(stsLatencyMs !== undefined && { stsLatencyMs }),
-        });
+        recordAudit(
+          logger,
+          metrics,
+          {
+            ...audit,
+            outcome: failure.code === 'AccessDenied' ? 'denied' : 'failed',
+            ...(cacheOutcome && { cache: cacheOutcome }),
+            code: failure.code,
+            reason: audit.reason ?? failure.message,
+            latencyMs: performance.now() - started,
+            ...(stsLatencyMs !== undefined && { stsLatencyMs }),
+          },
+          evictionsSinceLastReport(),
+        );
       }
       return toErrorResponse(failure, requestId);
     }

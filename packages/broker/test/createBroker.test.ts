@@ -250,7 +250,29 @@ describe('createBroker', () => {
     const metrics = new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' });
     const { lines } = await ask({ accountId: 'prod', identity: PROOF }, { metrics });
     const emf = lines.map((line) => JSON.parse(line)).find((entry) => entry._aws);
-    expect(emf).toMatchObject({ CredentialsIssued: 1, StsLatency: expect.any(Number) });
+    expect(emf).toMatchObject({ CredentialsIssued: 1, CacheMisses: 1, StsLatency: expect.any(Number) });
+  });
+
+  it('counts cache hits and evictions', async () => {
+    issue();
+    const metrics = new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' });
+    const config = testConfig({ cache: { maxEntries: 1, minRemainingMs: 15 * 60_000 } });
+    const run = createBroker({
+      config,
+      sts: new STSClient({ region: 'us-west-2' }),
+      logger: verboseLogger(),
+      loadPolicy: loadAccessPolicy(config.policySource),
+      verifyProof: async () => alice,
+      metrics,
+    });
+    const { lines } = await captureOutput(async () => {
+      for (const roleName of ['lambda_sts', 'lambda_sts', 'deploy']) {
+        await run({ accountId: 'prod', roleName, identity: PROOF }, { kind: 'invoke' }, 'r');
+      }
+    });
+    const emf = lines.map((line) => JSON.parse(line)).filter((entry) => entry._aws);
+    expect(emf[1]).toMatchObject({ CacheHits: 1 });
+    expect(emf[2]).toMatchObject({ CacheMisses: 1, CacheEvictions: 1 });
   });
 
   it('never writes a secret, a token or a signature to the logs, whatever happens', async () => {

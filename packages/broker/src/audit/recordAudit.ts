@@ -30,20 +30,26 @@ export const PROOF_RULE_ID = 'identity-proof';
  * @example
  * recordAudit(logger, metrics, { requestId, outcome: 'denied', ruleId: 'default-deny', latencyMs: 3 });
  */
-export function recordAudit(logger: Logger, metrics: Metrics | undefined, event: AuditEvent): void {
+export function recordAudit(
+  logger: Logger,
+  metrics: Metrics | undefined,
+  event: AuditEvent,
+  /** Entries the caches evicted since the last event: a sign that they are too small. */
+  cacheEvictions = 0,
+): void {
   logger.info('audit', { audit: event });
   if (!metrics) return;
-  if (event.outcome === 'issued') metrics.addMetric('CredentialsIssued', MetricUnit.Count, 1);
-  if (event.outcome === 'denied') {
-    metrics.addMetric(
-      event.ruleId === PROOF_RULE_ID ? 'ProofRejected' : 'RequestsDenied',
-      MetricUnit.Count,
-      1,
-    );
-  }
-  if (event.code === 'UpstreamError' || event.code === 'Throttled')
-    metrics.addMetric('UpstreamErrors', MetricUnit.Count, 1);
+  const count = (name: string, value = 1): void => {
+    metrics.addMetric(name, MetricUnit.Count, value);
+  };
+  if (event.outcome === 'issued') count('CredentialsIssued');
+  if (event.outcome === 'denied') count(event.ruleId === PROOF_RULE_ID ? 'ProofRejected' : 'RequestsDenied');
+  if (event.code === 'UpstreamError' || event.code === 'Throttled') count('UpstreamErrors');
   if (event.stsLatencyMs !== undefined)
     metrics.addMetric('StsLatency', MetricUnit.Milliseconds, event.stsLatencyMs);
+  if (event.cache === 'hit') count('CacheHits');
+  if (event.cache === 'miss') count('CacheMisses');
+  if (event.cache === 'stale') count('CacheStaleServed');
+  if (cacheEvictions > 0) count('CacheEvictions', cacheEvictions);
   metrics.publishStoredMetrics();
 }

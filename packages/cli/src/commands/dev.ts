@@ -106,6 +106,10 @@ export function registerDevCommand(
     .description(
       'run the local organization: moto_server, the broker on the Lambda Invoke API, and a walkthrough',
     )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stscreds dev            # serve until Ctrl-C\n  $ stscreds dev --exit     # walk through, then stop: 0 only if every step behaved',
+    )
     .option('--exit', 'run the walkthrough and exit: 0 only if every step behaved', false)
     .option('--state-dir <dir>', 'where to write broker.json and the AWS profiles', '.stscreds/dev')
     .action(async (options: { exit: boolean; stateDir: string }) => {

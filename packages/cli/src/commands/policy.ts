@@ -130,11 +130,19 @@ export function registerPolicyCommand(program: Command, setExitCode: (code: numb
     .command('check')
     .argument('<file>', 'the access policy JSON file')
     .description('validate an access policy and report each defect with its JSON path')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stscreds policy check access-policy.json    # exit 0 valid, 2 invalid',
+    )
     .action(async (file: string) => setExitCode(await runPolicyCheck({ file }, deps)));
   policy
     .command('explain')
     .argument('<file>', 'the access policy JSON file')
     .description('print the decision for a caller, an account and a role, and the rule that made it')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stscreds policy explain access-policy.json --caller arn:aws:iam::111111111111:user/bob --account prod\n  # exit 0 allow, 1 deny, 2 invalid',
+    )
     .option('--caller <arn>', 'the caller ARN (omit for an unverified caller)')
     .requiredOption('--account <id|alias>', 'the target account id or alias')
     .option('--role <name>', 'the target role', DEFAULT_ROLE_NAME)
