@@ -4,22 +4,14 @@ import { join } from 'node:path';
 import { errorResponseSchema, GET_CALLER_IDENTITY_BODY } from '@stscreds/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUZZ_RUNS, FUZZ_SEED } from '../../../test/fuzzBudget.ts';
 import { DEV_ORG } from '../src/defaults.ts';
 import { type DevOrg, startDevOrg } from '../src/startDevOrg.ts';
 
 // The seed and budget follow the handler fuzzing's variables: STSCREDS_FUZZ_SEED replays a
 // failure, and STSCREDS_FUZZ_RUNS (its budget, default 22,000) scales this file's share.
-const readInteger = (name: string, fallback: number, min: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer of at least ${min}, not ${JSON.stringify(raw)}`);
-  }
-  return value;
-};
-const SEED = readInteger('STSCREDS_FUZZ_SEED', 20_261_128, -(2 ** 31));
-const RUNS = Math.max(1, Math.round((readInteger('STSCREDS_FUZZ_RUNS', 22_000, 1) * 300) / 22_000));
+const SEED = FUZZ_SEED;
+const RUNS = Math.max(1, Math.round((FUZZ_RUNS * 300) / 22_000));
 
 let org: DevOrg;
 let stateDir: string;

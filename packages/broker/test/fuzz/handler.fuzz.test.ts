@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUZZ_RUNS, FUZZ_SEED } from '../../../../test/fuzzBudget.ts';
 import { type BrokerHandler, createHandler } from '../../src/createHandler.ts';
 import { AccessDeniedError } from '../../src/errors.ts';
 import type { FunctionUrlResult } from '../../src/http/toFunctionUrlResult.ts';
@@ -21,18 +22,8 @@ import { ALICE, testConfig } from '../support.ts';
 // Budget. A failure prints the seed and the path; STSCREDS_FUZZ_SEED replays it, and
 // STSCREDS_FUZZ_RUNS asks for a longer (or shorter) run, shared among the properties by weight.
 
-const readInteger = (name: string, fallback: number, min: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer of at least ${min}, not ${JSON.stringify(raw)}`);
-  }
-  return value;
-};
-
-const SEED = readInteger('STSCREDS_FUZZ_SEED', 20_261_128, -(2 ** 31));
-const TOTAL_RUNS = readInteger('STSCREDS_FUZZ_RUNS', 22_000, 1);
+const SEED = FUZZ_SEED;
+const TOTAL_RUNS = FUZZ_RUNS;
 
 const WEIGHTS = {
   invokeBroken: 7,
