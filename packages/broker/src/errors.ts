@@ -26,6 +26,9 @@ export class AccessDeniedError extends BrokerError {
   readonly code = 'AccessDenied';
 }
 
+/** The caller's identity proof was refused: a denial before any access rule was read. */
+export class ProofRefusedError extends AccessDeniedError {}
+
 /** Seconds a throttled caller is asked to wait, in the message and in the Function URL's Retry-After. */
 export const THROTTLED_RETRY_AFTER_SECONDS = 2;
 

@@ -23,6 +23,7 @@ export {
   AccessDeniedError,
   BrokerError,
   InternalError,
+  ProofRefusedError,
   THROTTLED_RETRY_AFTER_SECONDS,
   ThrottledError,
   UpstreamError,
