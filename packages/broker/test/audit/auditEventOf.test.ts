@@ -13,17 +13,19 @@ const allowed = {
 } as const;
 const session = { sessionName: 'alice', sourceIdentity: 'alice', tags: [] };
 const targetRoleArn = 'arn:aws:iam::222222222222:role/lambda_sts';
+/** Everything the broker learns of a request that reaches STS. */
+const complete = (stsLatencyMs: number) => ({
+  requestId: 'r',
+  caller: alice,
+  decision: allowed,
+  targetRoleArn,
+  session,
+  stsLatencyMs,
+});
 
 describe('auditEventOf', () => {
   it('records an issue with everything learned', () => {
-    const facts = {
-      requestId: 'r',
-      caller: alice,
-      decision: allowed,
-      targetRoleArn,
-      session,
-      stsLatencyMs: 7,
-    };
+    const facts = complete(7);
     expect(auditEventOf(facts, { outcome: 'issued', cache: 'miss' }, 12)).toEqual({
       requestId: 'r',
       outcome: 'issued',
@@ -72,14 +74,7 @@ describe('auditEventOf', () => {
 
   it('records an STS failure as failed, with what was asked', () => {
     const failure = new UpstreamError('STS could not be reached');
-    const facts = {
-      requestId: 'r',
-      caller: alice,
-      decision: allowed,
-      targetRoleArn,
-      session,
-      stsLatencyMs: 3000,
-    };
+    const facts = complete(3000);
     expect(auditEventOf(facts, { outcome: 'refused', failure }, 3001)).toMatchObject({
       outcome: 'failed',
       code: 'UpstreamError',
