@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDevCommand } from './commands/dev.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExecCommand } from './commands/exec.ts';
 import { registerGetCommand } from './commands/get.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
@@ -52,6 +53,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage, 3 AccessDenied, 4 ValidationError, 5 Th
   registerPolicyCommand(program, setExitCode);
   registerDevCommand(program, setExitCode, untilInterrupted);
   registerVerifyCommand(program, setExitCode);
+  registerDoctorCommand(program, setExitCode);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

@@ -6,6 +6,7 @@ import type { BrokerResponse, CredentialResponse, IdentityProof } from '@stscred
 import { redactKeyId } from '@stscreds/contract';
 import { DEV_ORG } from './defaults.ts';
 import type { DevOrg } from './startDevOrg.ts';
+import { walkThroughDoctor } from './walkThroughDoctor.ts';
 
 export interface WalkthroughStep {
   readonly title: string;
@@ -36,7 +37,8 @@ const expectError = (answer: BrokerResponse, code: string, because: RegExp): str
 /**
  * Walks callers through the local organization with the real SDK clients and the state
  * folder's profiles: a verified caller gets credentials and uses them, the access policy
- * turns another away, and forged or malformed requests fail with their clean error codes.
+ * turns another away, forged or malformed requests fail with their clean error codes, and
+ * doctor catches a broken account.
  * Each step prints as it runs; the result says whether every step behaved.
  *
  * @example
@@ -172,6 +174,8 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
     }
     throw new StepFailed('the endpoint accepted it');
   });
+
+  await walkThroughDoctor(org, step);
 
   return steps;
 }

@@ -4,10 +4,16 @@ import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  EntityAlreadyExistsException,
   IAMClient,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -33,6 +39,8 @@ export interface SeededTarget extends DevTarget {
 
 /** What the seeding made, with the keys that reach it. */
 export interface SeededOrganization {
+  /** The organization, whose management account is the DevOps account. */
+  readonly organizationId: string;
   readonly brokerRoleArn: string;
   /** Stands in for the Lambda service (it assumes the broker's role) and for an administrator. */
   readonly operator: DevUser;
@@ -67,18 +75,23 @@ const sessionIn = async (endpoint: string, accountId: string): Promise<AwsCreden
 };
 
 const createAdminRole = async (iam: IAMClient): Promise<void> => {
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: DEV_ORG.adminRoleName,
-      AssumeRolePolicyDocument: document([
-        {
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${DEV_ORG.devopsAccountId}:root` },
-          Action: 'sts:AssumeRole',
-        },
-      ]),
-    }),
-  );
+  try {
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: DEV_ORG.adminRoleName,
+        AssumeRolePolicyDocument: document([
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${DEV_ORG.devopsAccountId}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ]),
+      }),
+    );
+  } catch (error) {
+    // Organizations' CreateAccount makes this role, trusting the management account, as AWS does.
+    if (!(error instanceof EntityAlreadyExistsException)) throw error;
+  }
   await iam.send(
     new AttachRolePolicyCommand({
       RoleName: DEV_ORG.adminRoleName,
@@ -183,7 +196,35 @@ const seedTarget = async (
 };
 
 /**
- * Seeds the local organization on a moto whose authentication is still off: the DevOps
+ * Makes the DevOps account the management account of an organization whose members are the
+ * targets. moto draws member ids at random; the local organization's moto gives each target's
+ * alias its id (startMotoServer's `memberAccountIds`), and this checks that it did.
+ */
+const seedMembership = async (endpoint: string, credentials: AwsCredentialIdentity): Promise<string> => {
+  const organizations = new OrganizationsClient(clientConfig(endpoint, credentials));
+  const { Organization: organization } = await organizations.send(
+    new CreateOrganizationCommand({ FeatureSet: 'ALL' }),
+  );
+  for (const target of DEV_ORG.targets) {
+    const { CreateAccountStatus: status } = await organizations.send(
+      new CreateAccountCommand({
+        AccountName: target.alias,
+        Email: `stscreds-dev+${target.alias}@example.com`,
+      }),
+    );
+    if (status?.AccountId !== target.accountId) {
+      throw new Error(
+        `moto made ${target.alias} account ${status?.AccountId}, not ${target.accountId}: start it with startMotoServer's memberAccountIds`,
+      );
+    }
+  }
+  if (!organization?.Id) throw new Error('moto did not create the organization');
+  return organization.Id;
+};
+
+/**
+ * Seeds the local organization on a moto whose authentication is still off: an organization
+ * with the DevOps account as its management account and the targets as members; the DevOps
  * account with the broker's role, its `sts_assumerole` policy and the callers; each target
  * with a `lambda_sts` role that trusts the broker and a sample bucket.
  *
@@ -193,11 +234,13 @@ const seedTarget = async (
  * await moto.enforceAuth();
  */
 export async function seedOrganization(endpoint: string): Promise<SeededOrganization> {
-  const devopsIam = new IAMClient(clientConfig(endpoint, await sessionIn(endpoint, DEV_ORG.devopsAccountId)));
+  const devopsSession = await sessionIn(endpoint, DEV_ORG.devopsAccountId);
+  const organizationId = await seedMembership(endpoint, devopsSession);
+  const devopsIam = new IAMClient(clientConfig(endpoint, devopsSession));
   await createAdminRole(devopsIam);
   const devops = await seedDevops(devopsIam);
   const targets = await Promise.all(
     DEV_ORG.targets.map((t) => seedTarget(endpoint, t, devops.brokerRoleArn)),
   );
-  return { ...devops, targets };
+  return { organizationId, ...devops, targets };
 }

@@ -121,6 +121,7 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
     const paths = await writeDevState(options.stateDir ?? DEV_ORG.stateDir, {
       broker,
       callers: seeded.callers,
+      operator: { user: seeded.operator, brokerRoleArn: seeded.brokerRoleArn },
       accessPolicy,
       ...(options.credentialProcess && {
         targetProfiles: DEV_ORG.targets.map((t) => ({

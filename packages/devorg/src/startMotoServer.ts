@@ -1,4 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV_ORG } from './defaults.ts';
 
 /** A moto_server child process on a loopback port, and the calls that manage it. */
 export interface MotoServer {
@@ -17,6 +21,15 @@ export interface StartMotoServerOptions {
   readonly command?: string;
   /** How long moto may take to listen. Default: 30 s. */
   readonly startTimeoutMs?: number;
+  /**
+   * The account id Organizations' CreateAccount gives each account name, instead of a random
+   * one. AWS never lets anyone choose an account id; existing accounts join an organization by
+   * invitation, which moto does not implement. So that the local organization's existing target
+   * accounts can be its members, moto's id draw is replaced for these names alone.
+   *
+   * @default - the local organization's targets, by alias: `{ prod: '222222222222', staging: '333333333333' }`
+   */
+  readonly memberAccountIds?: Readonly<Record<string, string>>;
 }
 
 /** moto_server is missing or would not start. */
@@ -43,7 +56,31 @@ process.once('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
 
-const motoEnv = (): NodeJS.ProcessEnv => {
+/**
+ * Loaded by moto_server's Python at start-up (through PYTHONPATH): CreateAccount for a name in
+ * STSCREDS_MOTO_MEMBER_ACCOUNT_IDS gets that id; every other draw stays moto's own.
+ */
+const ACCOUNT_ID_PATCH = `import json, os, threading
+_ids = json.loads(os.environ.get("STSCREDS_MOTO_MEMBER_ACCOUNT_IDS") or "{}")
+if _ids:
+    from moto.organizations import models as _models, utils as _utils
+    _named = threading.local()
+    _draw = _utils.make_random_account_id
+    _init = _models.FakeAccount.__init__
+    def _account_init(self, organization, **kwargs):
+        _named.name = kwargs.get("AccountName")
+        try:
+            _init(self, organization, **kwargs)
+        finally:
+            _named.name = None
+    def _account_id():
+        name = getattr(_named, "name", None)
+        return _ids.pop(name) if name in _ids else _draw()
+    _models.FakeAccount.__init__ = _account_init
+    _utils.make_random_account_id = _account_id
+`;
+
+const motoEnv = (patchDir: string | undefined, ids: Readonly<Record<string, string>>): NodeJS.ProcessEnv => {
   // MOTO_ACCOUNT_ID would force every request into one account; accounts come from credentials.
   const { MOTO_ACCOUNT_ID: _forced, ...inherited } = process.env;
   return {
@@ -51,6 +88,10 @@ const motoEnv = (): NodeJS.ProcessEnv => {
     MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
     // Auth stays off while the organization is seeded, then enforceAuth() turns it on.
     INITIAL_NO_AUTH_ACTION_COUNT: '1000000',
+    ...(patchDir && {
+      PYTHONPATH: [patchDir, inherited.PYTHONPATH].filter(Boolean).join(':'),
+      STSCREDS_MOTO_MEMBER_ACCOUNT_IDS: JSON.stringify(ids),
+    }),
   };
 };
 
@@ -65,14 +106,19 @@ const motoEnv = (): NodeJS.ProcessEnv => {
  */
 export function startMotoServer(options: StartMotoServerOptions = {}): Promise<MotoServer> {
   const command = options.command ?? 'moto_server';
+  const ids =
+    options.memberAccountIds ?? Object.fromEntries(DEV_ORG.targets.map((t) => [t.alias, t.accountId]));
+  const patchDir = Object.keys(ids).length > 0 ? mkdtempSync(join(tmpdir(), 'stscreds-moto-')) : undefined;
+  if (patchDir) writeFileSync(join(patchDir, 'sitecustomize.py'), ACCOUNT_ID_PATCH);
   const child = spawn(command, ['-H', '127.0.0.1', '-p', '0'], {
-    env: motoEnv(),
+    env: motoEnv(patchDir, ids),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   running.add(child);
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  if (patchDir) void exited.then(() => rmSync(patchDir, { recursive: true, force: true }));
   void exited.then(() => running.delete(child));
 
   const stop = async (): Promise<void> => {

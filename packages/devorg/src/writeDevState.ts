@@ -19,6 +19,11 @@ export interface DevState {
   readonly callers: readonly DevUser[];
   /** The broker's access policy document, as JSON. */
   readonly accessPolicy: string;
+  /**
+   * The organization's administrator, as profile `operator`, and a profile `broker` that
+   * assumes the broker's role from it: what `stscreds doctor` and `stscreds revoke` run as.
+   */
+  readonly operator?: { readonly user: DevUser; readonly brokerRoleArn: string };
   /** Profiles whose credentials come from the broker, such as `prod`, by their credential_process. */
   readonly targetProfiles?: readonly { readonly name: string; readonly credentialProcess: string }[];
 }
@@ -41,6 +46,12 @@ const configFile = (state: DevState): string => {
       (caller) =>
         `[profile ${caller.name}]\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
     ),
+    ...(state.operator
+      ? [
+          `[profile operator]\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
+          `[profile broker]\nrole_arn = ${state.operator.brokerRoleArn}\nsource_profile = operator\nrole_session_name = stscreds-operator\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
+        ]
+      : []),
     ...(state.targetProfiles ?? []).map(
       (target) =>
         `[profile ${target.name}]\ncredential_process = ${target.credentialProcess}\nregion = ${state.broker.region}\nservices = ${SERVICES_SECTION}\n`,
@@ -50,6 +61,7 @@ const configFile = (state: DevState): string => {
     ['lambda', state.broker.lambdaEndpoint],
     ['sts', state.broker.stsEndpoint],
     ['iam', state.broker.stsEndpoint],
+    ['organizations', state.broker.stsEndpoint],
     ['s3', state.broker.stsEndpoint],
   ].map(([service, url]) => `${service} =\n  endpoint_url = ${url}\n`);
   return [
@@ -62,7 +74,7 @@ const configFile = (state: DevState): string => {
 const credentialsFile = (state: DevState): string =>
   [
     '# Written by `stscreds dev`: keys of the local organization, valid only on its moto_server.',
-    ...state.callers.map(
+    ...[...state.callers, ...(state.operator ? [{ ...state.operator.user, name: 'operator' }] : [])].map(
       (caller) =>
         `[${caller.name}]\naws_access_key_id = ${caller.credentials.accessKeyId}\naws_secret_access_key = ${caller.credentials.secretAccessKey}\n`,
     ),

@@ -54,6 +54,9 @@ const printNextSteps = (org: DevOrg, print: (line: string) => void): void => {
   print(
     `  npx stscreds policy explain ${rel}/access-policy.json --caller arn:aws:iam::111111111111:user/bob --account prod`,
   );
+  print(
+    `  npx stscreds doctor --profile operator --broker-profile broker --broker-role ${org.seeded.brokerRoleArn}`,
+  );
   print('');
 };
 

@@ -24,3 +24,9 @@ export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
 
 /** An AWS Organizations organization id. */
 export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * The name under which revocations of issued sessions are written: the inline policy on the
+ * target role, and the service control policy of the organization.
+ */
+export const REVOCATION_POLICY_NAME = 'stscreds-revocations';

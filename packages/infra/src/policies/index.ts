@@ -3,6 +3,7 @@ export { brokerAssumeRolePolicy } from './brokerAssumeRolePolicy.ts';
 export {
   ACCOUNT_ID_PATTERN,
   ORGANIZATION_ID_PATTERN,
+  REVOCATION_POLICY_NAME,
   ROLE_NAME_PATTERN,
   SEED_MANAGED_POLICY_NAMES,
   STS_ASSUME_ROLE_POLICY_NAME,

@@ -1,5 +1,6 @@
 export type { ChainCase, ChainModel, ChainResult, ChainTarget, NamedPolicy } from './ChainModel.ts';
 export { chainCases, OUTSIDE_ACCOUNT } from './chainCases.ts';
+export { decodePolicyDocument } from './decodePolicyDocument.ts';
 export { ChainInputError, SimulatorMissingError } from './errors.ts';
 export { formatChainTable } from './formatChainTable.ts';
 export type { LiveIamClientsOptions } from './liveIamClients.ts';
@@ -10,6 +11,7 @@ export type { ReadCloudAssemblyChainOptions } from './readCloudAssemblyChain.ts'
 export { readCloudAssemblyChain, STAND_IN_MEMBER_ACCOUNT } from './readCloudAssemblyChain.ts';
 export type { ReadLiveChainOptions } from './readLiveChain.ts';
 export { readLiveChain } from './readLiveChain.ts';
+export { readRoleTrustPolicy } from './readRoleTrustPolicy.ts';
 export type { TemplateRole } from './readTemplateRoles.ts';
 export { readTemplateRoles } from './readTemplateRoles.ts';
 export type { TemplateContext, TemplateResource } from './resolveTemplateValue.ts';

@@ -1,16 +1,15 @@
 import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
-  GetRoleCommand,
   GetRolePolicyCommand,
   type IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
-  NoSuchEntityException,
 } from '@aws-sdk/client-iam';
-import type { PolicyDocument } from '../policies/policyDocument.ts';
 import type { ChainModel, ChainTarget, NamedPolicy } from './ChainModel.ts';
+import { decodePolicyDocument as documentOf } from './decodePolicyDocument.ts';
 import { ChainInputError } from './errors.ts';
+import { readRoleTrustPolicy as readTrustPolicy } from './readRoleTrustPolicy.ts';
 
 export interface ReadLiveChainOptions {
   /** The broker's execution role. */
@@ -26,12 +25,6 @@ export interface ReadLiveChainOptions {
 }
 
 const ROLE_ARN = /^arn:([\w-]+):iam::([0-9]{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
-
-/** IAM answers policy documents URL-encoded. */
-const documentOf = (encoded: string | undefined, what: string): PolicyDocument => {
-  if (!encoded) throw new ChainInputError(`IAM returned no document for ${what}`);
-  return JSON.parse(decodeURIComponent(encoded)) as PolicyDocument;
-};
 
 const readRolePolicies = async (iam: IAMClient, roleName: string): Promise<NamedPolicy[]> => {
   const policies: NamedPolicy[] = [];
@@ -62,16 +55,6 @@ const readRolePolicies = async (iam: IAMClient, roleName: string): Promise<Named
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
   return policies;
-};
-
-const readTrustPolicy = async (iam: IAMClient, roleName: string): Promise<PolicyDocument | undefined> => {
-  try {
-    const { Role: role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
-    return documentOf(role?.AssumeRolePolicyDocument, roleName);
-  } catch (error) {
-    if (error instanceof NoSuchEntityException) return undefined;
-    throw error;
-  }
 };
 
 /**
