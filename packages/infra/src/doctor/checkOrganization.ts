@@ -28,7 +28,9 @@ export interface CheckOrganizationOptions extends CheckAccountDependencies {
  * process.exitCode = report.healthy ? 0 : 1;
  */
 export async function checkOrganization(options: CheckOrganizationOptions): Promise<DoctorReport> {
-  const { Organization: organization } = await options.organizations.send(new DescribeOrganizationCommand({}));
+  const { Organization: organization } = await options.organizations.send(
+    new DescribeOrganizationCommand({}),
+  );
   const brokerAccount = options.expected.brokerRoleArn.split(':')[4];
   const accounts = (await listOrganizationAccounts(options.organizations)).map((account) => ({
     ...account,
