@@ -1,7 +1,12 @@
 export type { AssumeRoleInput, IssuedCredentials } from './assumeRole.ts';
 export { assumeRole } from './assumeRole.ts';
 export type { SessionAttribution } from './attribution/attributeSession.ts';
-export { attributeSession, CALLER_TAG } from './attribution/attributeSession.ts';
+export { attributeSession } from './attribution/attributeSession.ts';
+export type { SessionTag } from './attribution/callerTagsOf.ts';
+export { CALLER_TAG, callerTagsOf } from './attribution/callerTagsOf.ts';
+export { readCallerTags } from './attribution/readCallerTags.ts';
+export { sessionNameFor } from './attribution/sessionNameFor.ts';
+export { MAX_SOURCE_IDENTITY_CHARS, sourceIdentityOf } from './attribution/sourceIdentityOf.ts';
 export type { AuditEvent } from './audit/recordAudit.ts';
 export type {
   CacheOutcome,

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildIdentityProof } from '@stscreds/client';
 import { type CredentialResponse, credentialResponseSchema, type IdentityProof } from '@stscreds/contract';
 import {
@@ -144,7 +145,9 @@ describe('the broker against moto', () => {
     const answer = await invoke({ accountId: 'prod', durationSeconds: 900, identity: await proofOf(alice) });
     const credentials = credentialResponseSchema.parse(answer);
     expect(credentials.AccountId).toBe(prod.accountId);
-    expect(credentials.AssumedRoleArn).toBe(`arn:aws:sts::${prod.accountId}:assumed-role/lambda_sts/alice`);
+    expect(credentials.AssumedRoleArn).toBe(
+      `arn:aws:sts::${prod.accountId}:assumed-role/lambda_sts/aws,iam,,111111111111,user+alice`,
+    );
     const lifetime = Date.parse(credentials.Expiration) - Date.now();
     expect(lifetime).toBeGreaterThan(800_000);
     expect(lifetime).toBeLessThanOrEqual(900_000);
@@ -167,8 +170,34 @@ describe('the broker against moto', () => {
     expect(proxy.count('AssumeRole')).toBe(calls);
     const allowed = await invoke({ accountId: 'staging', identity: await proofOf(bob) });
     expect(credentialResponseSchema.parse(allowed).AssumedRoleArn).toMatch(
-      /:333333333333:assumed-role\/lambda_sts\/bob$/,
+      /:333333333333:assumed-role\/lambda_sts\/aws,iam,,111111111111,user\+bob$/,
     );
+  });
+
+  it("never hands bob alice's session ARN, whatever session name he asks for", async () => {
+    const alices = credentialResponseSchema.parse(
+      await invoke({ accountId: 'staging', identity: await proofOf(alice) }),
+    ).AssumedRoleArn;
+    expect(alices).toBe('arn:aws:sts::333333333333:assumed-role/lambda_sts/aws,iam,,111111111111,user+alice');
+    for (const sessionName of ['alice', alices.split('/').pop() ?? '']) {
+      const bobs = credentialResponseSchema.parse(
+        await invoke({ accountId: 'staging', sessionName, identity: await proofOf(bob) }),
+      );
+      expect(bobs.AssumedRoleArn).not.toBe(alices);
+      expect(bobs.AssumedRoleArn).toMatch(
+        /^arn:aws:sts::333333333333:assumed-role\/lambda_sts\/[\w+.@-]{1,41}=[\w-]{22}$/,
+      );
+      const sts = new STSClient({
+        endpoint: moto.endpoint,
+        region: DEV_ORG.region,
+        credentials: {
+          accessKeyId: bobs.AccessKeyId,
+          secretAccessKey: bobs.SecretAccessKey,
+          sessionToken: bobs.SessionToken,
+        },
+      });
+      expect((await sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(bobs.AssumedRoleArn);
+    }
   });
 
   it('answers AccessDenied from STS for a role that sts_assumerole does not name', async () => {

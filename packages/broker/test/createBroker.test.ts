@@ -79,9 +79,9 @@ describe('createBroker', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([
       {
         RoleArn: 'arn:aws:iam::222222222222:role/lambda_sts',
-        RoleSessionName: 'alice',
+        RoleSessionName: 'aws,iam,,111111111111,user+alice',
         DurationSeconds: 1800,
-        SourceIdentity: 'alice',
+        SourceIdentity: 'aws,iam,,111111111111,user+alice',
         Tags: [{ Key: 'stscreds:caller', Value: ALICE }],
       },
     ]);
@@ -93,7 +93,7 @@ describe('createBroker', () => {
         callerAccount: '111111111111',
         verifiedBy: 'identity-proof',
         targetRoleArn: 'arn:aws:iam::222222222222:role/lambda_sts',
-        sessionName: 'alice',
+        sessionName: 'aws,iam,,111111111111,user+alice',
         durationSeconds: 1800,
         ruleId: 'alice',
         latencyMs: expect.any(Number),
@@ -126,11 +126,11 @@ describe('createBroker', () => {
     );
     expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
       RoleArn: 'arn:aws:iam::222222222222:role/deploy',
-      RoleSessionName: 'build-42',
+      RoleSessionName: expect.stringMatching(/^build-42=[\w-]{22}$/),
       DurationSeconds: 900,
       Policy: policy,
       PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
-      SourceIdentity: 'alice',
+      SourceIdentity: 'aws,iam,,111111111111,user+alice',
     });
   });
 

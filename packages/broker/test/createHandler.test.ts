@@ -97,7 +97,9 @@ describe('createHandler on the Function URL', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({ 'cache-control': 'no-store', 'content-type': 'application/json' });
     expect(JSON.parse(result.body)).toMatchObject({ Version: 1, AccountId: '222222222222' });
-    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input.SourceIdentity).toBe('alice');
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input.SourceIdentity).toBe(
+      'aws,iam,,111111111111,user+alice',
+    );
   });
 
   it('reads a base64 body', async () => {

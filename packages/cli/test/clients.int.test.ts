@@ -94,14 +94,16 @@ describe('the AWS CLI with a profile written by stscreds profile add', () => {
     );
     expect(identity).toMatchObject({
       Account: '222222222222',
-      Arn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/alice',
+      Arn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/aws,iam,,111111111111,user+alice',
     });
     expect(await aws(['--profile', 'myprod', 's3', 'ls'])).toMatch(/ stscreds-dev-prod-222222222222\n$/);
   });
 
   it('and so do the state folder prod and staging profiles', async () => {
     const identity = JSON.parse(await aws(['--profile', 'staging', 'sts', 'get-caller-identity']));
-    expect(identity.Arn).toBe('arn:aws:sts::333333333333:assumed-role/lambda_sts/alice');
+    expect(identity.Arn).toBe(
+      'arn:aws:sts::333333333333:assumed-role/lambda_sts/aws,iam,,111111111111,user+alice',
+    );
   });
 });
 
@@ -231,7 +233,7 @@ console.log(JSON.stringify({ Arn, uri: process.env.AWS_CONTAINER_CREDENTIALS_FUL
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
-      Arn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/alice',
+      Arn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/aws,iam,,111111111111,user+alice',
       uri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
       key: null,
     });

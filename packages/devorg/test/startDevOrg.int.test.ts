@@ -161,7 +161,7 @@ describe('the local organization', () => {
       identity: await proofOf('bob'),
     });
     expect(credentialResponseSchema.parse(allowed).AssumedRoleArn).toBe(
-      'arn:aws:sts::333333333333:assumed-role/lambda_sts/bob',
+      'arn:aws:sts::333333333333:assumed-role/lambda_sts/aws,iam,,111111111111,user+bob',
     );
   });
 
