@@ -277,7 +277,7 @@ describe('stscreds whoami', () => {
     const result = await cli(['whoami', 'staging', '--profile', 'bob', '--no-cache']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^arn:aws:sts::333333333333:assumed-role\/lambda_sts\/bob \(account 333333333333\)\nkey ASIA\*{4}\w{4}, expires /,
+      /^arn:aws:sts::333333333333:assumed-role\/lambda_sts\/aws,iam,,111111111111,user\+bob \(account 333333333333\)\nkey ASIA\*{4}\w{4}, expires /,
     );
   });
 });
