@@ -14,7 +14,10 @@ export type BrokerHandler = (
 
 /**
  * The Lambda handler: it tells a Function URL request from a direct invoke, as the broker's
- * configured entry allows, and hands the payload to the broker's pipeline.
+ * configured entry allows, and hands the payload to the broker's pipeline. It can tell only
+ * the payload's shape: a URL-shaped payload sent by direct invoke looks like Lambda's own, so
+ * a `url` function must be one that nobody may invoke directly (IAM's
+ * `lambda:InvokedViaFunctionUrl`).
  *
  * @example
  * export const handler = createHandler({ config, sts, logger, loadPolicy });
@@ -25,7 +28,7 @@ export function createHandler(deps: BrokerDependencies): BrokerHandler {
   return async (event, context) => {
     const requestId = context.awsRequestId;
     const deadlineMs = context.getRemainingTimeInMillis?.();
-    if (entry !== 'invoke' && isFunctionUrlEvent(event)) {
+    if (entry === 'url' && isFunctionUrlEvent(event)) {
       try {
         const { payload, caller } = readFunctionUrlRequest(event);
         return toFunctionUrlResult(

@@ -2,8 +2,13 @@ import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
 import * as z from 'zod/mini';
 import type { AccessPolicySource } from './policy/loadAccessPolicy.ts';
 
-/** Which events the broker takes: direct Lambda invokes, Function URL requests, or both. */
-export type BrokerEntry = 'invoke' | 'url' | 'both';
+/**
+ * Which events the broker takes: direct Lambda invokes, or Function URL requests. Never both
+ * in one function: a Function URL event is only a payload, so whoever may invoke the function
+ * directly could write one naming any caller. Only IAM can keep such an invoker from a URL
+ * function (`lambda:InvokedViaFunctionUrl`), and that needs a function of its own.
+ */
+export type BrokerEntry = 'invoke' | 'url';
 
 /** What the broker reads from its environment, once, at cold start. */
 export interface BrokerConfig {
@@ -77,7 +82,10 @@ const envSchema = z.object({
     'stscreds',
   ),
   STSCREDS_EXTRA_STS_ORIGINS: z._default(origins, []),
-  STSCREDS_ENTRY: z._default(z.enum(['invoke', 'url', 'both']), 'invoke'),
+  STSCREDS_ENTRY: z._default(
+    z.enum(['invoke', 'url'], 'must be invoke or url: one function takes one entry'),
+    'invoke',
+  ),
   STSCREDS_ACCESS_POLICY: z.optional(z.string().check(z.minLength(1))),
   STSCREDS_ACCESS_POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
   STSCREDS_ACCESS_POLICY_SSM_PARAMETER: z.optional(

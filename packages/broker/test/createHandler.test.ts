@@ -104,7 +104,7 @@ describe('createHandler on the Function URL', () => {
 
   it('reads a base64 body', async () => {
     issue();
-    expect((await call('both', urlEvent({ base64: true }))).statusCode).toBe(200);
+    expect((await call('url', urlEvent({ base64: true }))).statusCode).toBe(200);
   });
 
   it.each([

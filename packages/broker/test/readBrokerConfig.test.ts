@@ -26,7 +26,7 @@ describe('readBrokerConfig', () => {
       STSCREDS_DEFAULT_ROLE_NAME: 'broker_target',
       STSCREDS_AUDIENCE: 'arn:aws:lambda:eu-west-1:111111111111:function:getSTScreds',
       STSCREDS_EXTRA_STS_ORIGINS: 'http://127.0.0.1:5000, http://localhost:4566',
-      STSCREDS_ENTRY: 'both',
+      STSCREDS_ENTRY: 'url',
       STSCREDS_ACCESS_POLICY_SSM_PARAMETER: '/stscreds/access-policy',
       STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: '60',
     });
@@ -34,7 +34,7 @@ describe('readBrokerConfig', () => {
       defaultRoleName: 'broker_target',
       audience: 'arn:aws:lambda:eu-west-1:111111111111:function:getSTScreds',
       extraStsOrigins: ['http://127.0.0.1:5000', 'http://localhost:4566'],
-      entry: 'both',
+      entry: 'url',
       policySource: { kind: 'ssm', name: '/stscreds/access-policy', maxAgeSeconds: 60 },
     });
     expect(
@@ -54,6 +54,11 @@ describe('readBrokerConfig', () => {
       /STSCREDS_EXTRA_STS_ORIGINS/,
     ],
     ['an unknown entry', { ...base, STSCREDS_ENTRY: 'all' }, /STSCREDS_ENTRY/],
+    [
+      'both entries in one function',
+      { ...base, STSCREDS_ENTRY: 'both' },
+      /STSCREDS_ENTRY.*one function takes one entry/,
+    ],
     ['no access policy', { AWS_REGION: 'us-west-2' }, /exactly one access policy/],
     ['two access policies', { ...base, STSCREDS_ACCESS_POLICY_FILE: '/p.json' }, /exactly one access policy/],
   ])('fails fast on %s, naming the variable', (_, env, message) => {

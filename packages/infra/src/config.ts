@@ -33,7 +33,13 @@ export interface BrokerSettings {
   readonly audience: string;
   /** @default - `{ kind: 'organization' }` with an organization id, else `{ kind: 'none' }` */
   readonly invokers: BrokerInvokers;
-  /** Add a Function URL with `AWS_IAM` auth; the broker then takes both entries. @default false */
+  /**
+   * Add a Function URL with `AWS_IAM` auth, served by a second function,
+   * `<functionName>-url`, that takes Function URL requests only. The invokers may call it
+   * through the URL alone (`lambda:InvokedViaFunctionUrl`), never invoke it directly.
+   *
+   * @default false
+   */
   readonly functionUrl: boolean;
   /**
    * Reserved concurrency: a ceiling that also keeps the broker under the STS quota of about

@@ -9,6 +9,7 @@ import type {
 } from './config.ts';
 import { ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, ROLE_NAME_PATTERN } from './policies/constants.ts';
 import { MANAGED_POLICY_PRESETS, type ManagedPolicyPreset } from './policies/managedPolicyArns.ts';
+import { urlFunctionNameOf } from './stacks/urlFunctionNameOf.ts';
 
 /** The configuration cannot build a safe deployment; `problems` names each field at fault. */
 export class InfraConfigError extends Error {
@@ -184,14 +185,22 @@ const readBroker = (root: Reader, organizationId: string | undefined, baseDir: s
   if (!RETENTION_DAYS.includes(logRetentionDays)) {
     broker.fail('logRetentionDays', `must be one of ${RETENTION_DAYS.join(', ')}`);
   }
+  const functionName = broker.string('functionName', 'getSTScreds', FUNCTION_NAME, 'is not a function name');
+  const functionUrl = broker.boolean('functionUrl', false);
+  if (functionUrl && urlFunctionNameOf(functionName).length > 64) {
+    broker.fail(
+      'functionName',
+      `may have at most 60 characters with functionUrl: the URL takes a function of its own, ${urlFunctionNameOf('<functionName>')}`,
+    );
+  }
   return {
     region: broker.string('region', 'us-west-2', REGION, 'is not a region such as us-west-2'),
-    functionName: broker.string('functionName', 'getSTScreds', FUNCTION_NAME, 'is not a function name'),
+    functionName,
     roleName: broker.string('roleName', 'stscreds-broker', ROLE_NAME_PATTERN, 'is not an IAM role name'),
     importRole: broker.boolean('importRole', false),
     audience: broker.string('audience', 'stscreds', AUDIENCE, 'must be 1-256 printable ASCII characters'),
     invokers: readInvokers(broker, organizationId),
-    functionUrl: broker.boolean('functionUrl', false),
+    functionUrl,
     reservedConcurrency: broker.integer('reservedConcurrency', undefined, 1, 10_000),
     memorySize: broker.integer('memorySize', 256, 128, 10_240) ?? 256,
     logRetentionDays,

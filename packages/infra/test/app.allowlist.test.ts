@@ -39,11 +39,33 @@ describe('BrokerStack with an allowlist and the seed’s role', () => {
   it('edits the existing role instead of creating one', () => {
     const t = s.template(s.stacks.broker);
     t.resourceCountIs('AWS::IAM::Role', 0);
-    t.hasResourceProperties('AWS::Lambda::Function', {
-      Role: { 'Fn::Join': ['', Match.arrayWith([':iam::111111111111:role/lambda_basic_execution'])] },
-      MemorySize: 512,
-      Environment: { Variables: Match.objectLike({ STSCREDS_ENTRY: 'both' }) },
+    for (const [name, entry] of [
+      ['getSTScreds', 'invoke'],
+      ['getSTScreds-url', 'url'],
+    ]) {
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: name,
+        Role: { 'Fn::Join': ['', Match.arrayWith([':iam::111111111111:role/lambda_basic_execution'])] },
+        MemorySize: 512,
+        Environment: { Variables: Match.objectLike({ STSCREDS_ENTRY: entry }) },
+      });
+    }
+  });
+
+  it('serves the Function URL from a function of its own, never one that takes both entries', () => {
+    const t = s.template(s.stacks.broker);
+    const functions = Object.values(t.findResources('AWS::Lambda::Function'));
+    expect(functions.map((f) => f.Properties.Environment.Variables.STSCREDS_ENTRY).sort()).toEqual([
+      'invoke',
+      'url',
+    ]);
+    const [url, ...others] = Object.values(t.findResources('AWS::Lambda::Url'));
+    expect(others).toEqual([]);
+    expect(url?.Properties).toEqual({
+      AuthType: 'AWS_IAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/^UrlBrokerFunction/), 'Arn'] },
     });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/getSTScreds-url' });
   });
 
   it('lists each allowed account’s lambda_sts explicitly, with no organization condition', () => {
@@ -72,29 +94,44 @@ describe('BrokerStack with an allowlist and the seed’s role', () => {
     expect(policy?.Properties.PolicyDocument.Statement[0].Condition).toBeUndefined();
   });
 
-  it('lets the listed principals invoke it and call its AWS_IAM Function URL', () => {
+  it('lets the listed principals invoke the invoke function, and call the other through its URL only', () => {
     const t = s.template(s.stacks.broker);
-    t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map((p) => p.Properties);
+    const on = (prefix: string) =>
+      permissions.filter((p) => String(p.FunctionName['Fn::GetAtt'][0]).startsWith(prefix));
     for (const principal of ['arn:aws:iam::111111111111:user/alice', '444444444444']) {
-      t.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        Principal: principal,
-      });
+      expect(on('BrokerFunction').filter((p) => p.Principal === principal)).toEqual([
+        { Action: 'lambda:InvokeFunction', FunctionName: expect.anything(), Principal: principal },
+      ]);
       t.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UrlBrokerFunction'), 'Arn'] },
         Principal: principal,
         FunctionUrlAuthType: 'AWS_IAM',
       });
+      t.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UrlBrokerFunction'), 'Arn'] },
+        Principal: principal,
+        InvokedViaFunctionUrl: true,
+      });
     }
-    const permissions = Object.values(t.findResources('AWS::Lambda::Permission'));
-    for (const permission of permissions) expect(permission.Properties.Principal).not.toBe('*');
+    // The URL function: every grant is one that only a call through its AWS_IAM URL meets.
+    expect(on('UrlBrokerFunction')).toHaveLength(4);
+    for (const p of on('UrlBrokerFunction')) {
+      if (p.Action === 'lambda:InvokeFunctionUrl') expect(p.FunctionUrlAuthType).toBe('AWS_IAM');
+      else expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true });
+    }
+    expect(permissions).toHaveLength(6);
+    for (const permission of permissions) expect(permission.Principal).not.toBe('*');
   });
 
   it('denies everyone by default, and notifies the topic from every alarm', () => {
     const t = s.template(s.stacks.broker);
     t.hasResourceProperties('AWS::SSM::Parameter', { Value: '{"version":1,"rules":[]}' });
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    // Errors and throttles of each function, and one denial spike for the service.
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:us-west-2:111111111111:stscreds-alarms']);
     }
@@ -141,6 +178,7 @@ describe('checks over the synthesized app', () => {
     expect(acks.some((a) => isStackOrApp(a.construct))).toBe(false);
     expect(acks.map((a) => `${a.path} ${a.id.replace('Annotation::', '')}`).sort()).toEqual([
       'StsCredsBroker/ExecutionRole/ImportedRole/Policy AwsSolutions-IAM5[Resource::<BrokerLogGroupD8ADE883.Arn>:*]',
+      'StsCredsBroker/ExecutionRole/ImportedRole/Policy AwsSolutions-IAM5[Resource::<UrlBrokerLogGroupCB8E36C6.Arn>:*]',
       'StsCredsTargetRole/TargetRole/Role AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess]',
     ]);
   });

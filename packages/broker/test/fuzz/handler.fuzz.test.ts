@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUZZ_RUNS, FUZZ_SEED } from '../../../../test/fuzzBudget.ts';
 import { type BrokerHandler, createHandler } from '../../src/createHandler.ts';
 import { AccessDeniedError } from '../../src/errors.ts';
+import { isFunctionUrlEvent } from '../../src/http/readFunctionUrlRequest.ts';
 import type { FunctionUrlResult } from '../../src/http/toFunctionUrlResult.ts';
 import { type Caller, toCaller } from '../../src/identity/caller.ts';
 import { loadAccessPolicy } from '../../src/policy/loadAccessPolicy.ts';
@@ -96,14 +97,21 @@ const verifyProof = async (proof: IdentityProof): Promise<Caller> => {
   return proof.headers.authorization?.includes('Credential=BOB') ? CALLERS.BOB : CALLERS.ALICE;
 };
 
-const config = testConfig({ entry: 'both' });
-const handler: BrokerHandler = createHandler({
-  config,
-  sts: new STSClient({ region: 'us-west-2' }),
-  logger: new Logger({ serviceName: 'getSTScreds', logLevel: 'SILENT' }),
-  loadPolicy: loadAccessPolicy(config.policySource),
-  verifyProof,
-});
+const config = testConfig({ entry: 'invoke' });
+const brokerOf = (entry: 'invoke' | 'url'): BrokerHandler =>
+  createHandler({
+    config: { ...config, entry },
+    sts: new STSClient({ region: 'us-west-2' }),
+    logger: new Logger({ serviceName: 'getSTScreds', logLevel: 'SILENT' }),
+    loadPolicy: loadAccessPolicy(config.policySource),
+    verifyProof,
+  });
+// As deployed: one function per entry. URL-shaped events go to the URL function, everything
+// else to the invoke function.
+const invokeHandler = brokerOf('invoke');
+const urlHandler = brokerOf('url');
+const handler: BrokerHandler = (event, context) =>
+  (isFunctionUrlEvent(event) ? urlHandler : invokeHandler)(event, context);
 
 const REQUEST_ID = 'fuzz-request-0001';
 

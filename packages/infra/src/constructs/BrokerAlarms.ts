@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 
 export interface BrokerAlarmsProps {
   readonly function: lambda.IFunction;
+  /** The function of the Function URL entry, whose errors and throttles are watched too. @default - none */
+  readonly urlFunction?: lambda.IFunction | undefined;
   /** Used to name the alarms. @default 'getSTScreds' */
   readonly functionName?: string;
   /** Denied requests within five minutes that count as a spike. @default 25 */
@@ -29,6 +31,9 @@ const PERIOD = Duration.minutes(5);
 export class BrokerAlarms extends Construct {
   readonly errors: cloudwatch.Alarm;
   readonly throttles: cloudwatch.Alarm;
+  /** The URL function's, with `urlFunction`. */
+  readonly urlErrors: cloudwatch.Alarm | undefined;
+  readonly urlThrottles: cloudwatch.Alarm | undefined;
   readonly deniedSpike: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: BrokerAlarmsProps) {
@@ -44,18 +49,25 @@ export class BrokerAlarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    this.errors = alarm(
-      'errors',
-      props.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-      1,
-      'getSTScreds crashed or timed out: callers got no answer',
-    );
-    this.throttles = alarm(
-      'throttles',
-      props.function.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
-      1,
-      'getSTScreds was throttled: its concurrency is exhausted',
-    );
+    const health = (fn: lambda.IFunction, prefix: string, what: string) => ({
+      errors: alarm(
+        `${prefix}errors`,
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        1,
+        `${what} crashed or timed out: callers got no answer`,
+      ),
+      throttles: alarm(
+        `${prefix}throttles`,
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        1,
+        `${what} was throttled: its concurrency is exhausted`,
+      ),
+    });
+    ({ errors: this.errors, throttles: this.throttles } = health(props.function, '', 'getSTScreds'));
+    const url = props.urlFunction && health(props.urlFunction, 'url-', 'getSTScreds on its Function URL');
+    this.urlErrors = url?.errors;
+    this.urlThrottles = url?.throttles;
+    // Both functions report as the one service, so one spike alarm covers both entries.
     this.deniedSpike = alarm(
       'denied-spike',
       new cloudwatch.Metric({
@@ -70,8 +82,8 @@ export class BrokerAlarms extends Construct {
     );
     if (props.alarmTopicArn) {
       const topic = sns.Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn);
-      for (const each of [this.errors, this.throttles, this.deniedSpike]) {
-        each.addAlarmAction(new actions.SnsAction(topic));
+      for (const each of [this.errors, this.throttles, this.urlErrors, this.urlThrottles, this.deniedSpike]) {
+        each?.addAlarmAction(new actions.SnsAction(topic));
       }
     }
   }

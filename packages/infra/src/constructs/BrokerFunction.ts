@@ -6,7 +6,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
+import { InfraPropsError } from '../errors.ts';
+
+/** What a broker function takes: direct invokes, or requests on its Function URL. */
+export type BrokerFunctionEntry = 'invoke' | 'url';
 
 export interface BrokerFunctionProps {
   /** @default 'getSTScreds' */
@@ -21,8 +25,16 @@ export interface BrokerFunctionProps {
   readonly audience?: string;
   /** The role assumed when a request names none. @default 'lambda_sts' */
   readonly defaultRoleName?: string;
-  /** Add a Function URL with `AWS_IAM` auth. @default false */
-  readonly functionUrl?: boolean;
+  /**
+   * Which requests this function takes (its `STSCREDS_ENTRY`). `invoke`: direct Lambda invokes, with the caller's
+   * identity proof. `url`: Function URL requests only, with `AWS_IAM` auth; the function gets
+   * the URL, and a grant to invoke it directly fails the synth (see
+   * {@link BrokerFunction.grantInvokeUrl}). A function never takes both: a Function URL event
+   * is only a payload, and whoever may invoke the function directly could write its caller.
+   *
+   * @default 'invoke'
+   */
+  readonly takes?: BrokerFunctionEntry;
   /**
    * Memory, which also sets the CPU share.
    *
@@ -42,21 +54,27 @@ export interface BrokerFunctionProps {
 const brokerHandlerEntry = (): string => createRequire(import.meta.url).resolve('@stscreds/broker/handler');
 
 /**
- * The getSTScreds function: the broker's handler bundled by the local esbuild (no Docker),
- * on Node.js 24 and arm64, with its log group and, optionally, a Function URL.
+ * A getSTScreds function: the broker's handler bundled by the local esbuild (no Docker),
+ * on Node.js 24 and arm64, with its log group, taking one entry. With `takes: 'url'` it has
+ * a Function URL with `AWS_IAM` auth, and the synth fails if any grant on it lets a principal
+ * invoke it other than through that URL.
  *
  * @example
  * const broker = new BrokerFunction(this, 'Broker', { role, accessPolicyParameter: parameter });
  * broker.function.grantInvoke(new iam.AccountPrincipal('111111111111'));
+ * const url = new BrokerFunction(this, 'UrlBroker', { role, accessPolicyParameter: parameter, functionName: 'getSTScreds-url', takes: 'url' });
+ * url.grantInvokeUrl(new iam.AccountPrincipal('111111111111'));
  */
 export class BrokerFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly functionUrl: lambda.FunctionUrl | undefined;
+  readonly takes: BrokerFunctionEntry;
 
   constructor(scope: Construct, id: string, props: BrokerFunctionProps) {
     super(scope, id);
     const functionName = props.functionName ?? 'getSTScreds';
+    this.takes = props.takes ?? 'invoke';
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -84,7 +102,7 @@ export class BrokerFunction extends Construct {
       environment: {
         STSCREDS_DEFAULT_ROLE_NAME: props.defaultRoleName ?? DEFAULT_ROLE_NAME,
         STSCREDS_AUDIENCE: props.audience ?? 'stscreds',
-        STSCREDS_ENTRY: props.functionUrl ? 'both' : 'invoke',
+        STSCREDS_ENTRY: this.takes,
         STSCREDS_ACCESS_POLICY_SSM_PARAMETER: props.accessPolicyParameter.parameterName,
         STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: String(props.accessPolicyMaxAgeSeconds ?? 300),
         POWERTOOLS_SERVICE_NAME: 'getSTScreds',
@@ -104,7 +122,7 @@ export class BrokerFunction extends Construct {
     // the function's own log group and its one parameter is allowed.
     props.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
+        sid: this.takes === 'url' ? 'WriteOwnLogsUrlEntry' : 'WriteOwnLogs',
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [this.logGroup.logGroupArn],
       }),
@@ -126,8 +144,103 @@ export class BrokerFunction extends Construct {
           'Lambda names each log stream at run time; the grant is limited to the function’s own log group.',
       });
     }
-    this.functionUrl = props.functionUrl
-      ? this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM })
-      : undefined;
+    this.functionUrl =
+      this.takes === 'url'
+        ? this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM })
+        : undefined;
+    if (this.takes === 'url') this.node.addValidation({ validate: () => this.directInvokeGrants() });
+  }
+
+  /**
+   * Lets a principal call the Function URL: `lambda:InvokeFunctionUrl` for `AWS_IAM` auth,
+   * and `lambda:InvokeFunction` only with `lambda:InvokedViaFunctionUrl`, which both Lambda
+   * requires of a Function URL call.
+   *
+   * @example
+   * url.grantInvokeUrl(new iam.OrganizationPrincipal('o-a1b2c3d4e5'));
+   */
+  grantInvokeUrl(principal: iam.IGrantable): iam.Grant {
+    if (this.takes !== 'url') {
+      throw new InfraPropsError(`${this.node.path} takes direct invokes: it has no Function URL to grant`);
+    }
+    return this.function.grantInvokeUrl(principal);
+  }
+
+  /**
+   * A URL function must let nobody invoke it directly: a direct invoker could write a
+   * Function URL event naming any caller, and the handler cannot tell it from one Lambda
+   * built. So every grant in the stack that names this function, in its resource policy or
+   * in an identity policy, must be one that only a call through the `AWS_IAM` URL meets.
+   */
+  private directInvokeGrants(): string[] {
+    const stack = Stack.of(this);
+    const names = new Set(
+      [this.function.functionArn, this.function.functionName].map((ref) =>
+        JSON.stringify(stack.resolve(ref)),
+      ),
+    );
+    const arn = JSON.stringify(stack.resolve(this.function.functionArn));
+    const coversThis = (resource: unknown): boolean =>
+      items(resource).some((r) => r === '*' || JSON.stringify(r).includes(arn));
+    const problems: string[] = [];
+    for (const construct of stack.node.findAll()) {
+      if (
+        construct instanceof lambda.CfnPermission &&
+        names.has(JSON.stringify(stack.resolve(construct.functionName)))
+      ) {
+        const action = stack.resolve(construct.action);
+        const onlyViaUrl =
+          action === 'lambda:InvokeFunctionUrl'
+            ? construct.functionUrlAuthType === lambda.FunctionUrlAuthType.AWS_IAM
+            : action === 'lambda:InvokeFunction' && construct.invokedViaFunctionUrl === true;
+        if (!onlyViaUrl) problems.push(`${construct.node.path} grants ${String(action)}`);
+      }
+      for (const document of identityDocumentsOf(construct, stack)) {
+        for (const statement of document.Statement ?? []) {
+          if (statement.Effect !== 'Allow' || !coversThis(statement.Resource)) continue;
+          if (!items(statement.Action).some((action) => INVOKES.test(String(action)))) continue;
+          if (statement.Condition?.Bool?.['lambda:InvokedViaFunctionUrl'] === true) continue;
+          problems.push(`${construct.node.path} allows lambda:InvokeFunction`);
+        }
+      }
+    }
+    return problems.map(
+      (problem) =>
+        `${problem} on the Function URL broker ${this.node.path} other than through its AWS_IAM URL: a direct invoker could forge the caller. Grant with grantInvokeUrl().`,
+    );
   }
 }
+
+interface IdentityStatement {
+  readonly Effect?: string;
+  readonly Action?: unknown;
+  readonly Resource?: unknown;
+  readonly Condition?: { readonly Bool?: Readonly<Record<string, unknown>> };
+}
+
+interface IdentityDocument {
+  readonly Statement?: readonly IdentityStatement[];
+}
+
+/** The identity policy documents a construct holds: a policy's, or a role's, user's or group's inline ones. */
+const identityDocumentsOf = (construct: IConstruct, stack: Stack): IdentityDocument[] => {
+  if (construct instanceof iam.CfnPolicy || construct instanceof iam.CfnManagedPolicy) {
+    return [stack.resolve(construct.policyDocument) as IdentityDocument];
+  }
+  if (
+    construct instanceof iam.CfnRole ||
+    construct instanceof iam.CfnUser ||
+    construct instanceof iam.CfnGroup
+  ) {
+    // L1 properties resolve with their TypeScript names, not CloudFormation's.
+    const inline = items(stack.resolve(construct.policies)) as { policyDocument?: IdentityDocument }[];
+    return inline.flatMap((p) => (p.policyDocument ? [p.policyDocument] : []));
+  }
+  return [];
+};
+
+/** Actions that include lambda:InvokeFunction. */
+const INVOKES = /^(?:\*|lambda:\*|lambda:Invoke\*|lambda:InvokeFunction)$/;
+
+const items = (value: unknown): readonly unknown[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];

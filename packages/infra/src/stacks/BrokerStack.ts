@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -8,6 +9,7 @@ import { AccessPolicyParameter } from '../constructs/AccessPolicyParameter.ts';
 import { BrokerAlarms } from '../constructs/BrokerAlarms.ts';
 import { BrokerExecutionRole } from '../constructs/BrokerExecutionRole.ts';
 import { BrokerFunction } from '../constructs/BrokerFunction.ts';
+import { urlFunctionNameOf } from './urlFunctionNameOf.ts';
 
 export interface BrokerStackProps extends StackProps {
   readonly config: StsCredsInfraConfig;
@@ -20,13 +22,20 @@ const invokerPrincipal = (entry: string): iam.IPrincipal =>
 
 /**
  * The DevOps account's half: the getSTScreds function, its execution role with
- * `sts_assumerole`, who may invoke it, the access policy in SSM, its logs and alarms.
+ * `sts_assumerole`, who may invoke it, the access policy in SSM, its logs and alarms. With
+ * `functionUrl`, a second function, `<functionName>-url`, takes the Function URL: it shares
+ * the role and the policy, and nobody may invoke it except through its `AWS_IAM` URL, so no
+ * direct invoker can hand it a Function URL event that names someone else.
  *
  * @example
  * new BrokerStack(app, 'StsCredsBroker', { config, env: { account: config.brokerAccountId, region: config.broker.region } });
  */
 export class BrokerStack extends Stack {
+  /** Takes direct invokes. */
   readonly function: NodejsFunction;
+  /** Takes Function URL requests only; with `broker.functionUrl`. */
+  readonly urlFunction: NodejsFunction | undefined;
+  readonly functionUrl: lambda.FunctionUrl | undefined;
   readonly role: iam.IRole;
   readonly logGroup: logs.LogGroup;
 
@@ -45,21 +54,27 @@ export class BrokerStack extends Stack {
       parameterName: broker.accessPolicyParameterName,
       accessPolicy: broker.accessPolicy,
     });
-    const fn = new BrokerFunction(this, 'Broker', {
-      functionName: broker.functionName,
+    const common = {
       role: executionRole.role,
       accessPolicyParameter: accessPolicy.parameter,
       accessPolicyMaxAgeSeconds: broker.accessPolicyMaxAgeSeconds,
       audience: broker.audience,
       defaultRoleName: target.roleName,
-      functionUrl: broker.functionUrl,
       reservedConcurrency: broker.reservedConcurrency,
       memorySize: broker.memorySize,
       logRetention: broker.logRetentionDays as logs.RetentionDays,
       ...(props.entry && { entry: props.entry }),
-    });
+    };
+    const fn = new BrokerFunction(this, 'Broker', { ...common, functionName: broker.functionName });
+    const url = broker.functionUrl
+      ? new BrokerFunction(this, 'UrlBroker', {
+          ...common,
+          functionName: urlFunctionNameOf(broker.functionName),
+          takes: 'url',
+        })
+      : undefined;
     // The function must not run before it may assume anything.
-    fn.function.node.addDependency(executionRole.assumeRolePolicy);
+    for (const each of [fn, url]) each?.function.node.addDependency(executionRole.assumeRolePolicy);
 
     const invokers: iam.IPrincipal[] =
       broker.invokers.kind === 'organization' && config.organizationId
@@ -69,7 +84,7 @@ export class BrokerStack extends Stack {
           : [];
     for (const principal of invokers) {
       fn.function.grantInvoke(principal);
-      if (fn.functionUrl) fn.function.grantInvokeUrl(principal);
+      url?.grantInvokeUrl(principal);
     }
 
     new BrokerAlarms(this, 'Alarms', {
@@ -77,8 +92,11 @@ export class BrokerStack extends Stack {
       functionName: broker.functionName,
       deniedSpikeThreshold: broker.deniedSpikeThreshold,
       alarmTopicArn: broker.alarmTopicArn,
+      ...(url && { urlFunction: url.function }),
     });
     this.function = fn.function;
+    this.urlFunction = url?.function;
+    this.functionUrl = url?.functionUrl;
     this.role = executionRole.role;
     this.logGroup = fn.logGroup;
   }
