@@ -82,3 +82,15 @@ export function stsCredsErrorOf(error: {
 }): StsCredsError {
   return new BY_CODE[error.code](error.message, { requestId: error.requestId });
 }
+
+/**
+ * Whether a failure is the broker's answer that the caller may not have these credentials
+ * (AccessDenied, ValidationError), rather than an outage. Held credentials outlive an outage,
+ * not a refusal.
+ *
+ * @example
+ * if (!isStsCredsRefusal(error) && stillValid(held)) return held;
+ */
+export function isStsCredsRefusal(error: unknown): boolean {
+  return error instanceof StsCredsAccessDeniedError || error instanceof StsCredsValidationError;
+}

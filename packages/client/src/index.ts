@@ -3,6 +3,7 @@ export { buildIdentityProof } from './buildIdentityProof.ts';
 export type { ConfiguredEndpointOptions } from './configuredEndpoint.ts';
 export { configuredEndpoint } from './configuredEndpoint.ts';
 export {
+  isStsCredsRefusal,
   StsCredsAccessDeniedError,
   StsCredsError,
   StsCredsInternalError,
@@ -16,6 +17,10 @@ export { clearStsCredsCache, fromStsCreds } from './fromStsCreds.ts';
 export { invokeBroker } from './invokeBroker.ts';
 export type { PostFunctionUrlOptions } from './postFunctionUrl.ts';
 export { postFunctionUrl } from './postFunctionUrl.ts';
+export type { RefreshingProvider, RefreshingProviderOptions } from './refreshingProvider.ts';
+export { refreshingProvider } from './refreshingProvider.ts';
+export type { RequestCacheKeyParts } from './requestCacheKey.ts';
+export { requestCacheKey } from './requestCacheKey.ts';
 export type { CredentialRequester, StsCredsRequestOptions } from './requestCredentials.ts';
 export { createCredentialRequester } from './requestCredentials.ts';
 export type { ResolveStsEndpointOptions } from './resolveStsEndpoint.ts';

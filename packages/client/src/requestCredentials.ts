@@ -7,6 +7,7 @@ import { configuredEndpoint } from './configuredEndpoint.ts';
 import { stsCredsErrorOf } from './errors.ts';
 import { invokeBroker } from './invokeBroker.ts';
 import { postFunctionUrl } from './postFunctionUrl.ts';
+import { requestCacheKey } from './requestCacheKey.ts';
 import { resolveStsEndpoint } from './resolveStsEndpoint.ts';
 
 /** What to ask the broker for, and how to reach it. */
@@ -47,7 +48,26 @@ export interface CredentialRequester {
   callerCredentials(): Promise<AwsCredentialIdentity>;
   /** One round trip: prove, invoke, read the answer. */
   request(): Promise<CredentialResponse>;
+  /**
+   * A key for caching the answer: the caller and everything that decides the answer, as
+   * resolved (the Lambda endpoint that answers, the STS endpoint, the audience, …), not as
+   * given. Costs no network call.
+   */
+  cacheKey(): Promise<string>;
 }
+
+/** Stand-ins for injected Lambda clients: one client, one broker. */
+const clientIds = new WeakMap<LambdaClient, string>();
+let clientsSeen = 0;
+const clientId = (client: LambdaClient): string => {
+  let id = clientIds.get(client);
+  if (id === undefined) {
+    clientsSeen += 1;
+    id = `injected-client-${clientsSeen}`;
+    clientIds.set(client, id);
+  }
+  return id;
+};
 
 /**
  * Prepares calls to the broker: the caller's credentials, the identity proof signed for the
@@ -69,14 +89,27 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         : options.profile
           ? fromIni({ profile: options.profile })
           : fromNodeProviderChain();
+  const audience = options.audience ?? process.env.STSCREDS_AUDIENCE ?? 'stscreds';
+  const stsRegion = options.stsRegion ?? region;
+  // Resolved once, for both the client and the cache key, so the key names the endpoint that
+  // answers. The SDK reads configured endpoints for AWS_PROFILE only; a profile given here counts too.
+  let lambdaEndpoint: Promise<string | undefined> | undefined;
+  const resolveLambdaEndpoint = (): Promise<string | undefined> => {
+    lambdaEndpoint ??= options.endpoint
+      ? Promise.resolve(options.endpoint)
+      : configuredEndpoint('lambda', { profile: options.profile });
+    return lambdaEndpoint;
+  };
+  let stsEndpoint: Promise<string> | undefined;
+  const resolveSts = (): Promise<string> => {
+    stsEndpoint ??= resolveStsEndpoint({ region: stsRegion, profile: options.profile });
+    return stsEndpoint;
+  };
   let lambda: Promise<LambdaClient> | undefined =
     options.lambdaClient && Promise.resolve(options.lambdaClient);
   const lambdaClient = (): Promise<LambdaClient> => {
     lambda ??= (async () => {
-      // The SDK reads configured endpoints for AWS_PROFILE only; a profile given here must count too.
-      const endpoint =
-        options.endpoint ??
-        (options.profile && (await configuredEndpoint('lambda', { profile: options.profile })));
+      const endpoint = await resolveLambdaEndpoint();
       return new LambdaClient({
         region,
         credentials: provider,
@@ -86,7 +119,6 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
     })();
     return lambda;
   };
-  let stsEndpoint: Promise<string> | undefined;
   const body: CredentialRequestInput = {
     accountId: options.accountId,
     ...(options.roleName && { roleName: options.roleName }),
@@ -108,16 +140,29 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         if ('error' in answer) throw stsCredsErrorOf(answer.error);
         return answer;
       }
-      stsEndpoint ??= resolveStsEndpoint({ region: options.stsRegion ?? region, profile: options.profile });
       const identity = await buildIdentityProof({
         credentials: await provider(),
-        audience: options.audience ?? process.env.STSCREDS_AUDIENCE ?? 'stscreds',
-        region: options.stsRegion ?? region,
-        stsEndpoint: await stsEndpoint,
+        audience,
+        region: stsRegion,
+        stsEndpoint: await resolveSts(),
       });
       const answer = await invokeBroker(await lambdaClient(), functionName, { ...body, identity });
       if ('error' in answer) throw stsCredsErrorOf(answer.error);
       return answer;
     },
+    cacheKey: async () =>
+      requestCacheKey({
+        caller: await provider(),
+        lambdaEndpoint: options.lambdaClient
+          ? clientId(options.lambdaClient)
+          : ((await resolveLambdaEndpoint()) ?? `aws-default`),
+        functionName,
+        region,
+        functionUrl: options.functionUrl,
+        audience,
+        stsRegion,
+        stsEndpoint: options.functionUrl ? undefined : await resolveSts(),
+        body,
+      }),
   };
 }

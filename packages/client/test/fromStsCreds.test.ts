@@ -36,25 +36,32 @@ const respond = (body: unknown, extra: object = {}) => ({
   ...extra,
 });
 
+const LAMBDA = new LambdaClient({ region: 'us-west-2', credentials: CALLER });
+
 const provider = (options: Partial<FromStsCredsOptions> = {}) =>
   fromStsCreds({
     accountId: '222222222222',
     credentials: CALLER,
     audience: 'aud',
-    lambdaClient: new LambdaClient({ region: 'us-west-2', credentials: CALLER }),
+    lambdaClient: LAMBDA,
     ...options,
   });
 
+const savedEnv = { ...process.env };
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(now);
+  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+  delete process.env.STSCREDS_AUDIENCE;
+  process.env.AWS_CONFIG_FILE = '/nonexistent/stscreds-test-config';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/stscreds-test-credentials';
   process.env.AWS_ENDPOINT_URL_STS = 'https://sts.us-west-2.amazonaws.com';
 });
 afterEach(() => {
   vi.useRealTimers();
   lambdaMock.reset();
   clearStsCredsCache();
-  delete process.env.AWS_ENDPOINT_URL_STS;
+  process.env = { ...savedEnv };
   issued = 0;
   now = Date.parse('2026-11-28T12:00:00Z');
 });
@@ -139,17 +146,6 @@ describe('fromStsCreds', () => {
     expect(first.accessKeyId).not.toBe(second.accessKeyId);
   });
 
-  it('shares credentials across providers that ask the same thing as the same caller', async () => {
-    lambdaMock.on(InvokeCommand).callsFake(async () => respond(answer(3600_000)));
-    await provider()();
-    await provider()();
-    expect(invokes()).toBe(1);
-    await provider({ roleName: 'other' })();
-    await provider({ policy: '{"Version":"2012-10-17","Statement":[]}' })();
-    await provider({ credentials: { ...CALLER, accessKeyId: 'AKIACALLER0000000002' } })();
-    expect(invokes()).toBe(4);
-  });
-
   it.each([
     ['ValidationError', StsCredsValidationError],
     ['AccessDenied', StsCredsAccessDeniedError],
@@ -186,6 +182,25 @@ describe('fromStsCreds', () => {
       .rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     await expect(provider()()).rejects.toThrow(StsCredsUpstreamError);
     await expect(provider()()).rejects.toBeInstanceOf(StsCredsError);
+  });
+
+  it('rides out a broker outage on the credentials it holds, retrying with backoff until they expire', async () => {
+    lambdaMock
+      .on(InvokeCommand)
+      .resolvesOnce(respond(answer(3600_000)))
+      .rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    const get = provider({ retryBaseMs: 10_000, retryMaxMs: 10_000 });
+    await get();
+    vi.setSystemTime(now + 56 * 60_000);
+    expect((await get()).accessKeyId).toBe('ASIAISSUED0000000001');
+    expect(invokes()).toBe(2);
+    expect((await get()).accessKeyId).toBe('ASIAISSUED0000000001');
+    expect(invokes()).toBe(2);
+    vi.setSystemTime(now + 56 * 60_000 + 10_000);
+    expect((await get()).accessKeyId).toBe('ASIAISSUED0000000001');
+    expect(invokes()).toBe(3);
+    vi.setSystemTime(now + 60 * 60_000);
+    await expect(get()).rejects.toThrow(StsCredsUpstreamError);
   });
 
   it('retries after a failure instead of remembering it', async () => {
