@@ -25,3 +25,5 @@ export type { CredentialRequester, StsCredsRequestOptions } from './requestCrede
 export { createCredentialRequester } from './requestCredentials.ts';
 export type { ResolveStsEndpointOptions } from './resolveStsEndpoint.ts';
 export { resolveStsEndpoint } from './resolveStsEndpoint.ts';
+export type { RetryDelayOptions } from './retryDelay.ts';
+export { retryDelay } from './retryDelay.ts';

@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { isStsCredsRefusal as isRefusal } from './errors.ts';
+import { retryDelay } from './retryDelay.ts';
 
 export interface RefreshingProviderOptions {
   /** How long before Expiration to fetch new credentials. */
@@ -32,9 +33,6 @@ export function refreshingProvider(
   options: RefreshingProviderOptions,
 ): RefreshingProvider {
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
-  const retryBaseMs = options.retryBaseMs ?? 2_000;
-  const retryMaxMs = options.retryMaxMs ?? 60_000;
   let current: AwsCredentialIdentity | undefined;
   let inflight: Promise<AwsCredentialIdentity> | undefined;
   let failures = 0;
@@ -42,10 +40,12 @@ export function refreshingProvider(
 
   const remaining = (c: AwsCredentialIdentity | undefined): number =>
     c === undefined ? Number.NEGATIVE_INFINITY : (c.expiration?.getTime() ?? 0) - now();
-  const backoff = (): number => {
-    const ceiling = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(failures - 1, 30));
-    return ceiling / 2 + (random() * ceiling) / 2;
-  };
+  const backoff = (): number =>
+    retryDelay(failures, {
+      ...(options.retryBaseMs !== undefined && { baseMs: options.retryBaseMs }),
+      ...(options.retryMaxMs !== undefined && { maxMs: options.retryMaxMs }),
+      ...(options.random && { random: options.random }),
+    });
   const refresh = (): Promise<AwsCredentialIdentity> => {
     inflight ??= fetch()
       .then(

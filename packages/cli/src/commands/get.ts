@@ -69,23 +69,24 @@ export function formatCredentials(c: CredentialResponse, format: Format, shell: 
   }
 }
 
-/** Fetches credentials, through the on-disk cache unless it is turned off. */
+/**
+ * Fetches credentials, through the on-disk cache unless it is turned off. The cache key is
+ * the requester's: the caller (its access key id and a digest of its secret, from its own
+ * credentials, so no STS call) and everything that decides the answer as resolved, the Lambda
+ * endpoint that answers included, whether it came from `--endpoint`, `AWS_ENDPOINT_URL_LAMBDA`,
+ * `AWS_ENDPOINT_URL` or the profile's `services` section.
+ */
 export async function fetchCredentials(
   request: StsCredsRequestOptions,
-  globals: GlobalOptions,
-  options: { cache: boolean; cacheDir?: string | undefined },
+  _globals: GlobalOptions,
+  options: { cache: boolean; cacheDir?: string | undefined; note?: (line: string) => void },
 ): Promise<CredentialResponse> {
   const requester = createCredentialRequester(request);
   if (!options.cache) return requester.request();
-  const caller = await requester.callerCredentials();
-  const { profile: _profile, ...asked } = request;
-  const key = JSON.stringify([
-    caller.accessKeyId,
-    globals.endpoint ?? null,
-    globals.functionUrl ?? null,
-    asked,
-  ]);
-  return cachedCredentials(key, () => requester.request(), options.cacheDir ? { dir: options.cacheDir } : {});
+  return cachedCredentials(await requester.cacheKey(), () => requester.request(), {
+    ...(options.cacheDir && { dir: options.cacheDir }),
+    ...(options.note && { note: options.note }),
+  });
 }
 
 /**
@@ -102,6 +103,7 @@ export async function runGet(
   const credentials = await fetchCredentials(toRequestOptions(input, globals), globals, {
     cache: input.cache,
     cacheDir: deps.cacheDir,
+    note: deps.note,
   });
   if (globals.verbose) {
     deps.note(
