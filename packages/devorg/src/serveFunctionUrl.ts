@@ -1,11 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Context } from 'aws-lambda';
+import { BodyTooLargeError, readBoundedBody } from './readBoundedBody.ts';
 import type { DevUser } from './seedOrganization.ts';
+import { MAX_INVOKE_PAYLOAD_BYTES } from './serveLambdaInvoke.ts';
 
 export interface ServeFunctionUrlOptions {
   readonly region: string;
@@ -13,6 +15,8 @@ export interface ServeFunctionUrlOptions {
   readonly users: readonly DevUser[];
   /** The function, called with Function URL events as Lambda builds them for AWS_IAM auth. */
   readonly handler: (event: unknown, context: Pick<Context, 'awsRequestId'>) => Promise<unknown>;
+  /** The clock that signatures must be fresh by, in epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface FunctionUrlServer {
@@ -24,13 +28,39 @@ export interface FunctionUrlServer {
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\/(\d{8})\/([a-z0-9-]+)\/lambda\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
+/** How far SigV4 lets a signature's date stray from the clock, either way. */
+const SIGNATURE_WINDOW_MS = 5 * 60_000;
+
+/** A request Lambda would refuse before the function runs. */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const FORBIDDEN = new Refusal(403, 'Forbidden');
+
+const amzDateOf = (ms: number): string => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+
+/** SigV4's own answers to a date outside the window. */
+const checkFreshness = (date: Date, now: number): void => {
+  const signed = amzDateOf(date.getTime());
+  if (date.getTime() < now - SIGNATURE_WINDOW_MS) {
+    throw new Refusal(
+      403,
+      `Signature expired: ${signed} is now earlier than ${amzDateOf(now - SIGNATURE_WINDOW_MS)} (${amzDateOf(now)} - 5 min.)`,
+    );
+  }
+  if (date.getTime() > now + SIGNATURE_WINDOW_MS) {
+    throw new Refusal(
+      403,
+      `Signature not yet current: ${signed} is still later than ${amzDateOf(now + SIGNATURE_WINDOW_MS)} (${amzDateOf(now)} + 5 min.)`,
+    );
+  }
+};
 
 const signedAt = (amzDate: string): Date | undefined => {
   const parts = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
@@ -40,28 +70,40 @@ const signedAt = (amzDate: string): Date | undefined => {
 };
 
 /**
- * Serves a function on a local Function URL with `AWS_IAM` auth: it checks each request's
- * SigV4 signature for the `lambda` service by signing the same request again with the
- * caller's secret, answers 403 as Lambda does when it does not match, and hands the function
- * the event Lambda would, with `requestContext.authorizer.iam` naming the verified caller.
+ * Serves a function on a local Function URL with `AWS_IAM` auth, checking what Lambda
+ * checks before the function runs. The body may be at most Lambda's 6 MB: past that the
+ * answer is 413 and nothing more is read. The SigV4 signature for the `lambda` service must
+ * sign `host` and `x-amz-date`, be dated within 5 minutes of the clock, and match the
+ * request signed again with the caller's secret over the hash of the body as received (a
+ * claimed `x-amz-content-sha256` that differs is refused). Any of these fails as Lambda
+ * fails it, 403. The function then gets the event Lambda would build, with
+ * `requestContext.authorizer.iam` naming the verified caller.
  *
  * @example
  * const url = await serveFunctionUrl({ region: 'us-west-2', users: seeded.callers, handler });
  */
 export async function serveFunctionUrl(options: ServeFunctionUrlOptions): Promise<FunctionUrlServer> {
-  const verify = async (request: IncomingMessage, body: string): Promise<DevUser | undefined> => {
+  const now = options.now ?? Date.now;
+  const verify = async (request: IncomingMessage, body: Buffer): Promise<DevUser> => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? AUTHORIZATION.exec(header) : null;
     const amzDate = request.headers['x-amz-date'];
     const user = options.users.find((u) => u.credentials.accessKeyId === match?.[1]);
     const date = typeof amzDate === 'string' ? signedAt(amzDate) : undefined;
-    if (!match || !user || !date || match[3] !== options.region) return undefined;
-    const [, , , , signedList = '', signature = ''] = match;
+    if (!match || !user || !date || match[3] !== options.region) throw FORBIDDEN;
+    const [, , scopeDate, , signedList = '', signature = ''] = match;
+    const signedNames = signedList.split(';');
+    if (!signedNames.includes('host') || !signedNames.includes('x-amz-date')) throw FORBIDDEN;
+    if (scopeDate !== String(amzDate).slice(0, 8)) throw FORBIDDEN;
+    checkFreshness(date, now());
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    const claimedHash = request.headers['x-amz-content-sha256'];
+    if (claimedHash !== undefined && claimedHash !== bodyHash) throw FORBIDDEN;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const headers: Record<string, string> = {};
-    for (const name of signedList.split(';')) {
+    for (const name of signedNames) {
       const value = request.headers[name];
-      if (typeof value !== 'string') return undefined;
+      if (typeof value !== 'string') throw FORBIDDEN;
       headers[name] = value;
     }
     const signer = new SignatureV4({
@@ -83,10 +125,13 @@ export async function serveFunctionUrl(options: ServeFunctionUrlOptions): Promis
       { signingDate: date },
     );
     const expected = /Signature=([0-9a-f]{64})/.exec(String(again.headers.authorization))?.[1] ?? '';
-    return expected.length === signature.length &&
-      timingSafeEqual(Buffer.from(expected), Buffer.from(signature))
-      ? user
-      : undefined;
+    if (
+      expected.length !== signature.length ||
+      !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))
+    ) {
+      throw FORBIDDEN;
+    }
+    return user;
   };
 
   const server = createServer(async (request, response) => {
@@ -94,10 +139,26 @@ export async function serveFunctionUrl(options: ServeFunctionUrlOptions): Promis
       response.writeHead(status, headers);
       response.end(body);
     };
+    let body: Buffer;
+    let caller: DevUser;
     try {
-      const body = await readBody(request);
-      const caller = await verify(request, body);
-      if (!caller) return send(403, { 'content-type': 'application/json' }, '{"Message":"Forbidden"}');
+      body = await readBoundedBody(request, MAX_INVOKE_PAYLOAD_BYTES);
+      caller = await verify(request, body);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // Answer, then hang up: draining the rest would read what Lambda never reads.
+        response.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        response.end(JSON.stringify({ Message: error.message }), () => request.destroy());
+        return;
+      }
+      const refusal = error instanceof Refusal ? error : FORBIDDEN;
+      return send(
+        refusal.status,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ Message: refusal.message }),
+      );
+    }
+    try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const accountId = /^arn:aws:iam::([0-9]{12}):/.exec(caller.arn)?.[1] ?? '';
       const requestId = crypto.randomUUID();
@@ -109,7 +170,7 @@ export async function serveFunctionUrl(options: ServeFunctionUrlOptions): Promis
         headers: Object.fromEntries(
           Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
         ),
-        body,
+        body: body.toString('utf8'),
         isBase64Encoded: false,
         requestContext: {
           accountId: 'anonymous',
@@ -126,8 +187,8 @@ export async function serveFunctionUrl(options: ServeFunctionUrlOptions): Promis
           requestId,
           routeKey: '$default',
           stage: '$default',
-          time: new Date().toISOString(),
-          timeEpoch: Date.now(),
+          time: new Date(now()).toISOString(),
+          timeEpoch: now(),
           authorizer: {
             iam: {
               accessKey: caller.credentials.accessKeyId,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
+import { BodyTooLargeError, readBoundedBody } from './readBoundedBody.ts';
 
 /** A function as Lambda runs it: a parsed JSON event and a context in, a JSON-serialisable result out. */
 export type InvokableFunction = (event: unknown, context: Context) => Promise<unknown>;
@@ -41,28 +42,18 @@ class ServiceError extends Error {
   }
 }
 
-const readBody = (request: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_INVOKE_PAYLOAD_BYTES) {
-        reject(
-          new ServiceError(
-            413,
-            'RequestTooLargeException',
-            `Request must be smaller than ${MAX_INVOKE_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
-          ),
-        );
-        request.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+  try {
+    return await readBoundedBody(request, MAX_INVOKE_PAYLOAD_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw new ServiceError(
+      413,
+      'RequestTooLargeException',
+      `Request must be smaller than ${MAX_INVOKE_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+    );
+  }
+};
 
 const parseEvent = (body: Buffer): unknown => {
   // Lambda hands an empty payload to the function as an empty object.
@@ -201,12 +192,15 @@ export async function serveLambdaInvoke(options: ServeLambdaInvokeOptions): Prom
           ? error
           : new ServiceError(500, 'ServiceException', 'The local Lambda endpoint failed');
       const type = failure.status >= 500 ? 'Service' : 'User';
+      // Past the payload limit the rest of the body is never read: answer, then hang up.
+      const tooLarge = failure.status === 413;
       send(
         response,
         failure.status,
-        { ...common, 'x-amzn-errortype': failure.type },
+        { ...common, 'x-amzn-errortype': failure.type, ...(tooLarge && { connection: 'close' }) },
         JSON.stringify({ Type: type, Message: failure.message }),
       );
+      if (tooLarge) response.on('finish', () => request.destroy());
     }
   };
 

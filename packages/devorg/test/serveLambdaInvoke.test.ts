@@ -6,6 +6,7 @@ import {
   MAX_INVOKE_PAYLOAD_BYTES,
   serveLambdaInvoke,
 } from '../src/serveLambdaInvoke.ts';
+import { rawPost } from './support/rawHttp.ts';
 
 let server: LambdaInvokeServer | undefined;
 afterEach(async () => {
@@ -29,6 +30,7 @@ const serve = async (handler: InvokableFunction) => {
   return { server, client };
 };
 
+const INVOKE_PATH = '/2015-03-31/functions/getSTScreds/invocations';
 const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
@@ -99,19 +101,43 @@ describe('serveLambdaInvoke', () => {
     expect(invoked).toBe(false);
   });
 
-  it('answers RequestTooLargeException past Lambda payload limit', async () => {
+  it('takes a payload of exactly Lambda’s limit', async () => {
+    const { client } = await serve(async (event) => (event as string).length);
+    const output = await client.send(
+      new InvokeCommand({
+        FunctionName: 'getSTScreds',
+        Payload: encode(`"${'x'.repeat(MAX_INVOKE_PAYLOAD_BYTES - 2)}"`),
+      }),
+    );
+    expect(decode(output.Payload)).toBe(String(MAX_INVOKE_PAYLOAD_BYTES - 2));
+  });
+
+  it('answers RequestTooLargeException to a payload a byte past the limit, before reading it', async () => {
     const { server } = await serve(async () => ({}));
-    const response = await fetch(`${server.endpoint}/2015-03-31/functions/getSTScreds/invocations`, {
-      method: 'POST',
-      body: `"${'x'.repeat(MAX_INVOKE_PAYLOAD_BYTES)}"`,
-    }).catch((error: unknown) => error);
-    // The server may answer before the body is sent in full, or close the connection on it.
-    if (response instanceof Response) {
-      expect(response.status).toBe(413);
-      expect(response.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
-    } else {
-      expect(response).toBeInstanceOf(Error);
+    const exchange = await rawPost(Number(new URL(server.endpoint).port), INVOKE_PATH, {
+      bodyBytes: 0,
+      declaredLength: MAX_INVOKE_PAYLOAD_BYTES + 1,
+    });
+    expect(exchange.head).toMatch(/^HTTP\/1\.1 413 /);
+    expect(exchange.head).toMatch(/\r\nx-amzn-errortype: RequestTooLargeException\r\n/i);
+    expect(exchange.head).toMatch(/\r\nconnection: close\r\n/i);
+    expect(server.invocations()).toBe(0);
+  });
+
+  it('stops reading a 32 MB payload at the limit, and hangs up', async () => {
+    const { server } = await serve(async () => ({}));
+    const bodyBytes = 32 * 1024 * 1024;
+    for (const chunked of [false, true]) {
+      const exchange = await rawPost(Number(new URL(server.endpoint).port), INVOKE_PATH, {
+        bodyBytes,
+        chunked,
+      });
+      // What the socket buffers hold on top of the 6 MB read is far less than the rest.
+      expect(exchange.bodyBytesWritten).toBeLessThan(bodyBytes / 2);
+      // A reset may beat the answer to the client; an answer, if it arrives, is the 413.
+      expect(exchange.head ?? 'HTTP/1.1 413 (reset first)').toMatch(/^HTTP\/1\.1 413 /);
     }
+    expect(server.invocations()).toBe(0);
   });
 
   it('reports an unhandled throw as a function error without its stack', async () => {
@@ -164,7 +190,7 @@ describe('serveLambdaInvoke counts', () => {
     await client.send(new InvokeCommand({ FunctionName: 'getSTScreds', Payload: encode('{}') }));
     await expect(
       client.send(new InvokeCommand({ FunctionName: 'getSTScreds', Payload: encode('{') })),
-    ).rejects.toThrow();
+    ).rejects.toThrow(expect.objectContaining({ name: 'InvalidRequestContentException' }));
     await client.send(new InvokeCommand({ FunctionName: 'getSTScreds', InvocationType: 'DryRun' }));
     expect(server.invocations()).toBe(1);
   });
