@@ -1,8 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+// Inside the workspace, @stscreds/* resolve to their TypeScript sources through the
+// `@stscreds/source` export condition; a consumer gets the built files. Node processes the tests
+// start (the CLI, a credential_process) inherit the same condition through NODE_OPTIONS.
+const SOURCE_CONDITION = '@stscreds/source';
+const conditions = [SOURCE_CONDITION, 'node', 'development|production'];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: [SOURCE_CONDITION] } },
   test: {
-    env: { NODE_NO_WARNINGS: '1' },
+    globalSetup: ['test/globalSetup.ts'],
+    env: { NODE_NO_WARNINGS: '1', NODE_OPTIONS: `--conditions=${SOURCE_CONDITION}` },
     projects: [
       {
         extends: true,

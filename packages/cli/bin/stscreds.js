@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The sources are TypeScript; tsx loads them without a build step.
+// The sources are TypeScript; tsx loads them without a build step, and the workspace packages
+// resolve to their sources (the `@stscreds/source` export condition) however node was started.
+import { register as registerHooks } from 'node:module';
 import { register } from 'tsx/esm/api';
 
 // The AWS SDK warns on every start under Node.js 20 about its future support; a command whose
@@ -12,6 +14,7 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning(warning, ...rest);
 };
 
+registerHooks('../../../scripts/sourceConditionHooks.mjs', import.meta.url);
 register();
 const { main } = await import('../src/main.ts');
 process.exitCode = await main(process.argv);

@@ -15,7 +15,7 @@ export interface StsCredsStacks {
 export interface BuildStsCredsAppOptions {
   /** Check every stack with cdk-nag's AwsSolutions pack; a finding fails the synth. @default true */
   readonly nag?: boolean;
-  /** The broker handler's source. @default - the broker package's `src/handler.ts` */
+  /** A TypeScript broker entry to bundle at synth instead of the shipped bundle. @default - the bundle this package ships */
   readonly brokerEntry?: string;
 }
 

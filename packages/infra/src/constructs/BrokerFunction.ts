@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -47,15 +48,36 @@ export interface BrokerFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** The handler's source. @default - the broker package's `src/handler.ts` */
+  /**
+   * A TypeScript entry to bundle at synth time with the app's own esbuild, instead of the
+   * broker bundle this package ships, for whoever builds the broker from source. The
+   * workspace packages it imports resolve through the `@stscreds/source` export condition.
+   *
+   * @default - the bundle shipped in this package (`lambda/broker/index.mjs`)
+   */
   readonly entry?: string;
 }
 
-const brokerHandlerEntry = (): string => createRequire(import.meta.url).resolve('@stscreds/broker/handler');
+/**
+ * The broker bundle this package ships: built once, when the package is packed, from the
+ * broker the tests ran, so that the consumer's synth needs no esbuild, no Docker and no
+ * broker sources, and deploys exactly that bundle.
+ */
+export const BROKER_ASSET_DIR = fileURLToPath(new URL('../../lambda/broker', import.meta.url));
+
+const shippedBundle = (): lambda.Code => {
+  if (!existsSync(`${BROKER_ASSET_DIR}/index.mjs`)) {
+    throw new InfraPropsError(
+      `the broker bundle is missing from ${BROKER_ASSET_DIR}: run \`npm run bundle -w @stscreds/infra\`, or pass \`entry\``,
+    );
+  }
+  return lambda.Code.fromAsset(BROKER_ASSET_DIR);
+};
 
 /**
- * A getSTScreds function: the broker's handler bundled by the local esbuild (no Docker),
- * on Node.js 24 and arm64, with its log group, taking one entry. With `takes: 'url'` it has
+ * A getSTScreds function: the broker bundle this package ships (or, with `entry`, a source
+ * bundled by the local esbuild, never Docker), on Node.js 24 and arm64, with its log group,
+ * taking one entry. With `takes: 'url'` it has
  * a Function URL with `AWS_IAM` auth, and the synth fails if any grant on it lets a principal
  * invoke it other than through that URL.
  *
@@ -66,7 +88,7 @@ const brokerHandlerEntry = (): string => createRequire(import.meta.url).resolve(
  * url.grantInvokeUrl(new iam.AccountPrincipal('111111111111'));
  */
 export class BrokerFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly functionUrl: lambda.FunctionUrl | undefined;
   readonly takes: BrokerFunctionEntry;
@@ -81,11 +103,9 @@ export class BrokerFunction extends Construct {
       // The audit trail of who obtained which credentials outlives the stack.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.function = new NodejsFunction(this, 'Function', {
+    const common = {
       functionName,
       description: 'stscreds broker: verifies the caller, applies the access policy, assumes the target role',
-      entry: props.entry ?? brokerHandlerEntry(),
-      handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // Measured on the bundle (docs/deploy.md, "Sizing"): at most 83 MB resident after the
@@ -109,15 +129,25 @@ export class BrokerFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: 'stscreds',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        minify: true,
-        // The SDK is bundled too: the function runs the versions the tests ran, not whichever
-        // the Lambda runtime ships.
-        externalModules: [],
-      },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    this.function = props.entry
+      ? new NodejsFunction(this, 'Function', {
+          ...common,
+          entry: props.entry,
+          handler: 'handler',
+          bundling: {
+            forceDockerBundling: false,
+            format: OutputFormat.ESM,
+            minify: true,
+            esbuildArgs: { '--conditions': '@stscreds/source' },
+            banner:
+              "import { createRequire as __stscredsRequire } from 'node:module'; const require = __stscredsRequire(import.meta.url);",
+            // The SDK is bundled too: the function runs the versions the lockfile holds, not
+            // whichever the Lambda runtime ships.
+            externalModules: [],
+          },
+        })
+      : new lambda.Function(this, 'Function', { ...common, code: shippedBundle(), handler: 'index.handler' });
     // Written as one statement each, rather than with grants, so that nothing broader than
     // the function's own log group and its one parameter is allowed.
     props.role.addToPrincipalPolicy(

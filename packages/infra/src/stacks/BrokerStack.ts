@@ -1,7 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StsCredsInfraConfig } from '../config.ts';
@@ -13,7 +12,7 @@ import { urlFunctionNameOf } from './urlFunctionNameOf.ts';
 
 export interface BrokerStackProps extends StackProps {
   readonly config: StsCredsInfraConfig;
-  /** The handler's source. @default - the broker package's `src/handler.ts` */
+  /** A TypeScript broker entry to bundle at synth instead of the shipped bundle. @default - the bundle this package ships */
   readonly entry?: string;
 }
 
@@ -32,9 +31,9 @@ const invokerPrincipal = (entry: string): iam.IPrincipal =>
  */
 export class BrokerStack extends Stack {
   /** Takes direct invokes. */
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   /** Takes Function URL requests only; with `broker.functionUrl`. */
-  readonly urlFunction: NodejsFunction | undefined;
+  readonly urlFunction: lambda.Function | undefined;
   readonly functionUrl: lambda.FunctionUrl | undefined;
   readonly role: iam.IRole;
   readonly logGroup: logs.LogGroup;

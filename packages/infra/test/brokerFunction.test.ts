@@ -1,0 +1,52 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { describe, expect, it } from 'vitest';
+import { BROKER_ASSET_DIR, BrokerFunction } from '../src/constructs/BrokerFunction.ts';
+
+const synthAsset = (entry?: string): { handler: string; files: string[]; code: string } => {
+  const app = new App({
+    outdir: mkdtempSync(join(tmpdir(), 'stscreds-broker-function-')),
+    builtinCloudFormationValidation: false,
+  });
+  const stack = new Stack(app, 'Broker');
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const accessPolicyParameter = new ssm.StringParameter(stack, 'Policy', { stringValue: '{}' });
+  new BrokerFunction(stack, 'Broker', { role, accessPolicyParameter, ...(entry ? { entry } : {}) });
+  const assembly = app.synth();
+  const template = assembly.getStackByName('Broker').template;
+  const fn = Object.values(
+    template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+  ).find((r) => r.Type === 'AWS::Lambda::Function');
+  const key = (fn?.Properties.Code as { S3Key?: string } | undefined)?.S3Key;
+  if (!fn || !key) throw new Error('no function asset was synthesized');
+  const dir = join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+  const files = readdirSync(dir);
+  return {
+    handler: String(fn.Properties.Handler),
+    files,
+    code: readFileSync(join(dir, files[0] ?? ''), 'utf8'),
+  };
+};
+
+describe('BrokerFunction', () => {
+  it('deploys the broker bundle the package ships, byte for byte, with no bundling at synth', () => {
+    const { handler, files, code } = synthAsset();
+    expect(handler).toBe('index.handler');
+    expect(files).toEqual(['index.mjs']);
+    expect(code).toBe(readFileSync(join(BROKER_ASSET_DIR, 'index.mjs'), 'utf8'));
+  }, 60_000);
+
+  it('bundles a TypeScript entry from the workspace sources when asked to build from source', () => {
+    const entry = resolve(import.meta.dirname, '../../broker/src/handler.ts');
+    const { handler, files, code } = synthAsset(entry);
+    expect(handler).toBe('index.handler');
+    expect(files).toEqual(['index.mjs']);
+    // The sources were bundled, dependencies included: nothing is left to resolve at run time.
+    expect(code).not.toMatch(/from\s*["']@stscreds\//);
+    expect(code).toContain('getSTScreds');
+  }, 60_000);
+});
