@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerConsoleCommand } from './commands/console.ts';
 import { registerDevCommand } from './commands/dev.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExecCommand } from './commands/exec.ts';
@@ -54,6 +55,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage, 3 AccessDenied, 4 ValidationError, 5 Th
   registerDevCommand(program, setExitCode, untilInterrupted);
   registerVerifyCommand(program, setExitCode);
   registerDoctorCommand(program, setExitCode);
+  registerConsoleCommand(program, setExitCode);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

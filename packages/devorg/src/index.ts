@@ -7,6 +7,12 @@ export { runWalkthrough } from './runWalkthrough.ts';
 export { seededRandom } from './seededRandom.ts';
 export type { DevUser, SeededOrganization, SeededTarget } from './seedOrganization.ts';
 export { seedOrganization } from './seedOrganization.ts';
+export type {
+  FederationServer,
+  IssuedSigninToken,
+  ServeFederationEndpointOptions,
+} from './serveFederationEndpoint.ts';
+export { serveFederationEndpoint } from './serveFederationEndpoint.ts';
 export type { FunctionUrlServer, ServeFunctionUrlOptions } from './serveFunctionUrl.ts';
 export { serveFunctionUrl } from './serveFunctionUrl.ts';
 export type { InvokableFunction, LambdaInvokeServer, ServeLambdaInvokeOptions } from './serveLambdaInvoke.ts';

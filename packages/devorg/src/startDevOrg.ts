@@ -10,6 +10,7 @@ import {
 } from '@stscreds/broker';
 import { DEV_ORG, devAccessPolicy } from './defaults.ts';
 import { type SeededOrganization, seedOrganization } from './seedOrganization.ts';
+import { type FederationServer, serveFederationEndpoint } from './serveFederationEndpoint.ts';
 import { type FunctionUrlServer, serveFunctionUrl } from './serveFunctionUrl.ts';
 import { type LambdaInvokeServer, serveLambdaInvoke } from './serveLambdaInvoke.ts';
 import { type MotoServer, startMotoServer } from './startMotoServer.ts';
@@ -35,6 +36,8 @@ export interface DevOrg {
   readonly lambda: LambdaInvokeServer;
   /** The same broker on a Function URL with AWS_IAM auth. */
   readonly functionUrl: FunctionUrlServer;
+  /** A stand-in for the AWS federation endpoint, for `stscreds console`. */
+  readonly federation: FederationServer;
   readonly seeded: SeededOrganization;
   readonly broker: BrokerState;
   readonly handler: BrokerHandler;
@@ -57,9 +60,11 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
   const moto = await startMotoServer({ ...(options.motoCommand && { command: options.motoCommand }) });
   let lambda: LambdaInvokeServer | undefined;
   let functionUrl: FunctionUrlServer | undefined;
+  let federation: FederationServer | undefined;
   const stop = async (): Promise<void> => {
     await lambda?.close();
     await functionUrl?.close();
+    await federation?.close();
     await moto.stop();
   };
   try {
@@ -110,9 +115,11 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
         loadPolicy: loadAccessPolicy(urlConfig.policySource),
       }),
     });
+    federation = await serveFederationEndpoint({ stsEndpoint: moto.endpoint, region: DEV_ORG.region });
     const broker: BrokerState = {
       lambdaEndpoint: lambda.endpoint,
       functionUrl: functionUrl.url,
+      federationEndpoint: federation.url,
       functionName: DEV_ORG.functionName,
       audience: DEV_ORG.audience,
       stsEndpoint: moto.endpoint,
@@ -130,7 +137,7 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
         })),
       }),
     });
-    return { moto, lambda, functionUrl, seeded, broker, handler, logger, paths, stop };
+    return { moto, lambda, functionUrl, federation, seeded, broker, handler, logger, paths, stop };
   } catch (error) {
     await stop();
     throw error;

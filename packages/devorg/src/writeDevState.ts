@@ -7,6 +7,8 @@ export interface BrokerState {
   readonly lambdaEndpoint: string;
   /** The broker on a local Function URL with AWS_IAM auth. */
   readonly functionUrl: string;
+  /** A stand-in for the AWS federation endpoint, for `stscreds console`. */
+  readonly federationEndpoint?: string;
   readonly functionName: string;
   readonly audience: string;
   readonly stsEndpoint: string;
@@ -115,6 +117,9 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
         `export AWS_ENDPOINT_URL='${state.broker.stsEndpoint}'`,
         `export AWS_ENDPOINT_URL_LAMBDA='${state.broker.lambdaEndpoint}'`,
         `export AWS_REGION='${state.broker.region}'`,
+        ...(state.broker.federationEndpoint
+          ? [`export STSCREDS_FEDERATION_ENDPOINT='${state.broker.federationEndpoint}'`]
+          : []),
         '',
       ].join('\n'),
     ],
