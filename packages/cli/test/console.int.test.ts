@@ -70,7 +70,8 @@ describe('stscreds console against the local federation endpoint', () => {
     const signedIn = await fetch(url, { redirect: 'manual' });
     expect(signedIn.status).toBe(302);
     expect(signedIn.headers.get('location')).toBe(url.searchParams.get('Destination'));
-    expect(org.federation.logins.at(-1)?.arn).toBe(`arn:aws:sts::222222222222:assumed-role/lambda_sts/alice`);
+    expect(org.federation.logins.at(-1)?.arn).toBe(issued.AssumedRoleArn);
+    expect(issued.AccountId).toBe('222222222222');
   });
 
   it('lands on a service page in the region asked for', async () => {

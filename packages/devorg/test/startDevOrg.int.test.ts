@@ -96,6 +96,7 @@ describe('the local organization', () => {
     expect(broker).toEqual({
       lambdaEndpoint: org.lambda.endpoint,
       functionUrl: org.functionUrl.url,
+      federationEndpoint: org.federation.url,
       functionName: 'getSTScreds',
       audience: expect.any(String),
       stsEndpoint: org.moto.endpoint,
