@@ -11,7 +11,7 @@ const BROKER = 'arn:aws:iam::111111111111:role/stscreds-broker';
 const ORG = 'o-a1b2c3d4e5';
 
 /** A cloud assembly as cdk synth writes it: a broker stack in its account, an env-agnostic target stack. */
-const writeAssembly = (dir: string, trustPolicy: object): void => {
+const writeAssembly = (dir: string, trustPolicy: object, functions: Record<string, object> = {}): void => {
   const partitioned = (value: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, value]] });
   const policy = brokerAssumeRolePolicy({
     partition: 'PARTITION',
@@ -46,6 +46,7 @@ const writeAssembly = (dir: string, trustPolicy: object): void => {
           },
         },
       },
+      ...functions,
     },
   };
   const target = {
@@ -78,8 +79,44 @@ const writeAssembly = (dir: string, trustPolicy: object): void => {
   );
 };
 
+/** A function running as the broker, taking `entry`, with a Function URL and these grants. */
+const urlFunction = (entry: string, grants: Record<string, unknown>[]) => ({
+  UrlFunction: {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: 'getSTScreds-url',
+      Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+      Environment: { Variables: { STSCREDS_ENTRY: entry } },
+    },
+  },
+  Url: {
+    Type: 'AWS::Lambda::Url',
+    Properties: { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['UrlFunction', 'Arn'] } },
+  },
+  ...Object.fromEntries(
+    grants.map((grant, index) => [
+      `Grant${index}`,
+      {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': ['UrlFunction', 'Arn'] },
+          Principal: '*',
+          PrincipalOrgID: ORG,
+          ...grant,
+        },
+      },
+    ]),
+  ),
+});
+const VIA_URL = [
+  { Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'AWS_IAM' },
+  { Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true },
+];
+
 let good: string;
 let bad: string;
+let urlOnly: string;
+let forgeable: string;
 beforeAll(() => {
   good = mkdtempSync(join(tmpdir(), 'stscreds-verify-'));
   writeAssembly(good, targetRoleTrustPolicy({ brokerRoleArn: BROKER, organizationId: ORG }));
@@ -95,9 +132,15 @@ beforeAll(() => {
       },
     ],
   });
+  const trust = targetRoleTrustPolicy({ brokerRoleArn: BROKER, organizationId: ORG });
+  urlOnly = mkdtempSync(join(tmpdir(), 'stscreds-verify-'));
+  writeAssembly(urlOnly, trust, urlFunction('url', VIA_URL));
+  // One function taking both entries, as the CDK app once deployed a Function URL.
+  forgeable = mkdtempSync(join(tmpdir(), 'stscreds-verify-'));
+  writeAssembly(forgeable, trust, urlFunction('both', [...VIA_URL, { Action: 'lambda:InvokeFunction' }]));
 });
 afterAll(() => {
-  for (const dir of [good, bad]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [good, bad, urlOnly, forgeable]) rmSync(dir, { recursive: true, force: true });
 });
 
 const run = async (input: Partial<VerifyInput>, overrides: Partial<VerifyDependencies> = {}) => {
@@ -168,6 +211,42 @@ describe('stscreds verify over a cdk.out folder', () => {
     expect(output).toContain(
       "1 of 5 cases UNEXPECTED:\n  no other principal of the broker's account, even an administrator, reaches lambda_sts: expected Denied, got Allowed",
     );
+    expect(code).toBe(1);
+  });
+
+  it('finds the Function URL function closed to direct invokes, open through its URL', async () => {
+    const { code, lines } = await run({ dir: urlOnly, accounts: ['222222222222'] });
+    const rows = lines.filter((l) => /getSTScreds-url/.test(l) && /^[✔✘]/.test(l));
+    expect(rows.map((line) => line.split(/ {2,}/).slice(0, 5))).toEqual([
+      [
+        '✔',
+        '111111111111',
+        'getSTScreds-url',
+        'direct invoker (arn:aws:iam::123456789012:role/stscreds-verify-forger)',
+        'Denied',
+      ],
+      [
+        '✔',
+        '111111111111',
+        'getSTScreds-url',
+        'URL caller (arn:aws:iam::123456789012:role/stscreds-verify-forger)',
+        'Allowed',
+      ],
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^note: principals of 111111111111 need no resource policy/),
+    );
+    expect(lines.at(-1)).toBe('All 7 cases as expected.');
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 when an organization principal could forge a Function URL event by direct invoke', async () => {
+    const { code, output } = await run({ dir: forgeable, accounts: ['222222222222'] });
+    expect(output).toMatch(/✘ +111111111111 +getSTScreds-url +direct invoker .* +Allowed ✘ UNEXPECTED/);
+    expect(output).toContain(
+      '1 of 7 cases UNEXPECTED:\n  arn:aws:iam::123456789012:role/stscreds-verify-forger cannot invoke getSTScreds-url directly with a forged Function URL event (Broker): expected Denied, got Allowed',
+    );
+    expect(output).toContain('note: getSTScreds-url takes both entries');
     expect(code).toBe(1);
   });
 

@@ -206,7 +206,17 @@ describe('IAM simulation of the synthesized policies', () => {
       '333333333333 lambda_sts other principal: Denied',
       '333333333333 lambda_sts outsider: Denied',
       '999999999999 lambda_sts broker: Denied',
+      '111111111111 getSTScreds-url direct invoker: Denied',
+      '111111111111 getSTScreds-url direct invoker: Denied',
+      '111111111111 getSTScreds-url URL caller: Allowed',
+      '111111111111 getSTScreds-url URL caller: Allowed',
     ]);
+    // Each principal the URL function's policy names, invoking it directly with a forged event.
+    expect(results.filter((r) => r.caller === 'direct invoker').map((r) => r.callerArn)).toEqual([
+      'arn:aws:iam::111111111111:user/alice',
+      'arn:aws:iam::444444444444:role/stscreds-verify-forger',
+    ]);
+    expect(results.filter((r) => r.unexpected)).toEqual([]);
     expect(results.find((r) => r.account === '999999999999')?.reason).toContain(
       "the broker's identity policies allow no sts:AssumeRole",
     );

@@ -6,6 +6,10 @@ import { buildStsCredsApp } from '../src/buildStsCredsApp.ts';
 import { BrokerFunction } from '../src/constructs/BrokerFunction.ts';
 import { InfraPropsError } from '../src/errors.ts';
 import { InfraConfigError, readInfraConfig } from '../src/readInfraConfig.ts';
+import { functionUrlCases } from '../src/verify/functionUrlCases.ts';
+import { loadSimulator } from '../src/verify/loadSimulator.ts';
+import { readCloudAssemblyChain } from '../src/verify/readCloudAssemblyChain.ts';
+import { simulateChain } from '../src/verify/simulateChain.ts';
 
 // The broker with a Function URL, organization-wide: every principal of the organization may
 // call the URL. Had any of them a direct invoke of the URL function, it could send a Function
@@ -110,6 +114,39 @@ describe('the Function URL broker organization-wide', () => {
         ]),
       },
     });
+  });
+});
+
+describe('IAM simulation of the Function URL broker', () => {
+  it('denies an organization principal a direct invoke of the URL function, and lets it call the URL', async () => {
+    const { app } = build();
+    const model = await readCloudAssemblyChain(app.synth().directory);
+    expect(model.functions?.map((f) => [f.name, f.entry, f.hasFunctionUrl])).toEqual([
+      ['getSTScreds', 'invoke', false],
+      ['getSTScreds-url', 'url', true],
+    ]);
+    const results = await simulateChain(functionUrlCases(model), await loadSimulator());
+    expect(
+      results.map((r) => [r.caller, r.callerArn, r.context['aws:PrincipalOrgID'], r.actual, r.unexpected]),
+    ).toEqual([
+      [
+        'direct invoker',
+        'arn:aws:iam::123456789012:role/stscreds-verify-forger',
+        'o-exampleorg1',
+        'Denied',
+        false,
+      ],
+      [
+        'URL caller',
+        'arn:aws:iam::123456789012:role/stscreds-verify-forger',
+        'o-exampleorg1',
+        'Allowed',
+        false,
+      ],
+    ]);
+    expect(model.notes).toContainEqual(
+      expect.stringMatching(/^principals of 111111111111 need no resource policy/),
+    );
   });
 });
 

@@ -16,6 +16,20 @@ export interface ChainTarget {
   readonly source: string;
 }
 
+/** A function that runs as the broker, and who may invoke it. */
+export interface ChainFunction {
+  readonly name: string;
+  readonly arn: string;
+  readonly accountId: string;
+  /** Its `STSCREDS_ENTRY`; undefined when unset, which the broker reads as `invoke`. */
+  readonly entry: string | undefined;
+  readonly hasFunctionUrl: boolean;
+  /** Its resource policy in IAM's form; undefined when it has none. */
+  readonly resourcePolicy: PolicyDocument | undefined;
+  /** Where it was read: a template, or Lambda itself. */
+  readonly source: string;
+}
+
 /** What the credential chain is made of: the broker's role and policies, and the target roles. */
 export interface ChainModel {
   readonly partition: string;
@@ -27,14 +41,20 @@ export interface ChainModel {
   };
   readonly targetRoleName: string;
   readonly targets: readonly ChainTarget[];
+  /** The functions that run as the broker. @default - none read */
+  readonly functions?: readonly ChainFunction[];
   /** What could not be taken into account, such as managed policies offline; each is printed. */
   readonly notes: readonly string[];
 }
 
-/** One question to the simulator: may this caller assume this role? */
+/** One question to the simulator: may this caller assume this role, or invoke this function? */
 export interface ChainCase {
+  /** What is asked about: a target role (the default) or a broker function. */
+  readonly resourceType?: 'role' | 'function';
   readonly account: string;
+  /** The role's name, or the function's. */
   readonly role: string;
+  /** The role's ARN, or the function's. */
   readonly roleArn: string;
   /** A short name for the caller, as the table shows it. */
   readonly caller: string;
@@ -44,7 +64,7 @@ export interface ChainCase {
   readonly why: string;
   readonly actions: readonly string[];
   readonly identityPolicies: readonly NamedPolicy[];
-  /** Undefined when the role does not exist. */
+  /** The role's trust policy (undefined when the role does not exist), or the function's resource policy. */
   readonly trustPolicy: PolicyDocument | undefined;
   readonly context: Readonly<Record<string, string>>;
 }

@@ -1,6 +1,7 @@
 import { TARGET_ROLE_ACTIONS } from '../policies/constants.ts';
 import type { PolicyDocument } from '../policies/policyDocument.ts';
 import type { ChainCase, ChainModel, NamedPolicy } from './ChainModel.ts';
+import { functionUrlCases } from './functionUrlCases.ts';
 
 /** An account outside the organization and the allowlist, for the cases that must be denied. */
 export const OUTSIDE_ACCOUNT = '999999999999';
@@ -30,7 +31,8 @@ const nameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
  * one that trusts the broker (Denied).
  *
  * Each denial is asked in the worst case for it, so that it rests on the policy under test
- * alone.
+ * alone. Then the cases of {@link functionUrlCases}: nobody invokes the Function URL
+ * function directly.
  *
  * @example
  * for (const c of chainCases(model)) console.log(c.caller, '→', c.roleArn, c.expected);
@@ -115,5 +117,6 @@ export function chainCases(model: ChainModel): ChainCase[] {
       context: orgContext(organizationId, organizationId ? OUTSIDE_ORGANIZATION : undefined),
     });
   }
+  cases.push(...functionUrlCases(model));
   return cases;
 }

@@ -1,8 +1,17 @@
-export type { ChainCase, ChainModel, ChainResult, ChainTarget, NamedPolicy } from './ChainModel.ts';
+export type {
+  ChainCase,
+  ChainFunction,
+  ChainModel,
+  ChainResult,
+  ChainTarget,
+  NamedPolicy,
+} from './ChainModel.ts';
 export { chainCases, OUTSIDE_ACCOUNT } from './chainCases.ts';
 export { decodePolicyDocument } from './decodePolicyDocument.ts';
 export { ChainInputError, SimulatorMissingError } from './errors.ts';
 export { formatChainTable } from './formatChainTable.ts';
+export { functionUrlCases } from './functionUrlCases.ts';
+export { lambdaPolicyStatement } from './lambdaPolicyStatement.ts';
 export type { LiveIamClientsOptions } from './liveIamClients.ts';
 export { liveIamClients } from './liveIamClients.ts';
 export type { Simulator } from './loadSimulator.ts';
@@ -12,6 +21,7 @@ export { readCloudAssemblyChain, STAND_IN_MEMBER_ACCOUNT } from './readCloudAsse
 export type { ReadLiveChainOptions } from './readLiveChain.ts';
 export { readLiveChain } from './readLiveChain.ts';
 export { readRoleTrustPolicy } from './readRoleTrustPolicy.ts';
+export { readTemplateFunctions } from './readTemplateFunctions.ts';
 export type { TemplateRole } from './readTemplateRoles.ts';
 export { readTemplateRoles } from './readTemplateRoles.ts';
 export type { TemplateContext, TemplateResource } from './resolveTemplateValue.ts';
@@ -19,3 +29,4 @@ export { resolveTemplateValue } from './resolveTemplateValue.ts';
 export { simulateChain } from './simulateChain.ts';
 export type { AssumableTarget } from './targetRoleOf.ts';
 export { targetRoleOf } from './targetRoleOf.ts';
+export { urlFunctionNotes } from './urlFunctionNotes.ts';

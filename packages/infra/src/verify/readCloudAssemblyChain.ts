@@ -4,8 +4,10 @@ import { partitionOf } from '../config.ts';
 import { STS_ASSUME_ROLE_POLICY_NAME } from '../policies/constants.ts';
 import type { ChainModel, ChainTarget } from './ChainModel.ts';
 import { ChainInputError } from './errors.ts';
+import { readTemplateFunctions } from './readTemplateFunctions.ts';
 import { readTemplateRoles, type TemplateRole } from './readTemplateRoles.ts';
 import { targetRoleOf } from './targetRoleOf.ts';
+import { urlFunctionNotes } from './urlFunctionNotes.ts';
 
 export interface ReadCloudAssemblyChainOptions {
   /**
@@ -73,8 +75,9 @@ const readTemplates = async (dir: string): Promise<Template[]> => {
 
 /**
  * Reads the credential chain from a `cdk.out` folder: the broker role (the role holding
- * `sts_assumerole`) with all its policies, and the target role as each target template,
- * StackSet bodies included, would create it in each target account.
+ * `sts_assumerole`) with all its policies, the functions that run as it with their resource
+ * policies, and the target role as each target template, StackSet bodies included, would
+ * create it in each target account.
  *
  * @throws {ChainInputError} when the folder is no cloud assembly, or holds no broker.
  * @example
@@ -141,9 +144,22 @@ export async function readCloudAssemblyChain(
       targets.push({ accountId, roleName: target.roleName, trustPolicy: undefined, source: dir });
     }
   }
-  const notes = broker.role.managedPolicyArns.map(
-    (arn) => `${broker.role.arn} also holds managed policy ${arn}, which cannot be read offline`,
+  const functions = readTemplateFunctions(
+    broker.template.body,
+    {
+      partition: broker.partition,
+      accountId: broker.template.accountId ?? '',
+      region: broker.template.region ?? 'us-east-1',
+    },
+    broker.role.arn,
+    broker.template.source,
   );
+  const notes = [
+    ...broker.role.managedPolicyArns.map(
+      (arn) => `${broker.role.arn} also holds managed policy ${arn}, which cannot be read offline`,
+    ),
+    ...urlFunctionNotes(functions),
+  ];
   const organizationId =
     target.organizationId ??
     targets
@@ -160,6 +176,7 @@ export async function readCloudAssemblyChain(
     },
     targetRoleName: target.roleName,
     targets,
+    functions,
     notes,
   };
 }

@@ -24,6 +24,11 @@ const roleArn = (ctx: TemplateContext, logicalId: string): string => {
   return `arn:${ctx.partition}:iam::${ctx.accountId}:role${typeof path === 'string' ? path : '/'}${typeof name === 'string' ? name : logicalId}`;
 };
 
+const functionName = (ctx: TemplateContext, logicalId: string): string => {
+  const name = resolveTemplateValue(ctx.resources[logicalId]?.Properties?.FunctionName, ctx);
+  return typeof name === 'string' ? name : logicalId;
+};
+
 const ref = (name: string, ctx: TemplateContext): unknown => {
   switch (name) {
     case 'AWS::Partition':
@@ -44,13 +49,18 @@ const ref = (name: string, ctx: TemplateContext): unknown => {
     const roleName = resolveTemplateValue(resource.Properties?.RoleName, ctx);
     return typeof roleName === 'string' ? roleName : name;
   }
+  if (resource?.Type === 'AWS::Lambda::Function') return functionName(ctx, name);
   return `<Ref ${name}>`;
 };
 
-const getAtt = (logicalId: string, attribute: string, ctx: TemplateContext): string =>
-  ctx.resources[logicalId]?.Type === 'AWS::IAM::Role' && attribute === 'Arn'
-    ? roleArn(ctx, logicalId)
-    : `<${logicalId}.${attribute}>`;
+const getAtt = (logicalId: string, attribute: string, ctx: TemplateContext): string => {
+  const type = ctx.resources[logicalId]?.Type;
+  if (type === 'AWS::IAM::Role' && attribute === 'Arn') return roleArn(ctx, logicalId);
+  if (type === 'AWS::Lambda::Function' && attribute === 'Arn') {
+    return `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${functionName(ctx, logicalId)}`;
+  }
+  return `<${logicalId}.${attribute}>`;
+};
 
 const sub = (text: string, variables: Record<string, unknown>, ctx: TemplateContext): string =>
   text.replace(/\$\{([^!}][^}]*)\}/g, (_match, name: string) => {
@@ -62,8 +72,8 @@ const sub = (text: string, variables: Record<string, unknown>, ctx: TemplateCont
 
 /**
  * Resolves the intrinsic functions of a CloudFormation template value that IAM policies use:
- * `Ref` (pseudo parameters, parameters' defaults, role names), `Fn::Join`, `Fn::Sub` and
- * `Fn::GetAtt` of a role's `Arn`. What it cannot resolve becomes a `<…>` placeholder, which
+ * `Ref` (pseudo parameters, parameters' defaults, role and function names), `Fn::Join`,
+ * `Fn::Sub` and `Fn::GetAtt` of a role's or a function's `Arn`. What it cannot resolve becomes a `<…>` placeholder, which
  * no real ARN matches, so it can only make a policy narrower.
  *
  * @example

@@ -3,12 +3,15 @@ import type { Simulator } from './loadSimulator.ts';
 
 type Analysis = Parameters<Simulator['getDenialReasons']>[0];
 
-const describeGrant = (simulator: Simulator, analysis: Analysis): string =>
+const resourcePolicyName = (c: ChainCase): string =>
+  c.resourceType === 'function' ? 'resource policy' : 'trust policy';
+
+const describeGrant = (simulator: Simulator, analysis: Analysis, c: ChainCase): string =>
   simulator
     .getGrantReasons(analysis)
     .map((grant) => {
       const statement = grant.statementId ?? `statement ${grant.statementIndex}`;
-      return `${'policyIdentifier' in grant ? grant.policyIdentifier : 'trust policy'} ${statement}`;
+      return `${'policyIdentifier' in grant ? grant.policyIdentifier : resourcePolicyName(c)} ${statement}`;
     })
     .join(' + ');
 
@@ -16,10 +19,13 @@ const describeDenial = (simulator: Simulator, analysis: Analysis, c: ChainCase, 
   const parts = simulator.getDenialReasons(analysis).map((denial) => {
     const whose =
       denial.policyType === 'resource'
-        ? `the trust policy of ${c.role}`
+        ? `the ${resourcePolicyName(c)} of ${c.role}`
         : `the ${c.caller}'s ${denial.policyType} policies`;
     if (denial.denialType === 'Explicit') {
       return `${whose} deny ${action} (${denial.statementId ?? `statement ${denial.statementIndex}`})`;
+    }
+    if (denial.policyType === 'resource' && c.resourceType === 'function') {
+      return `${whose} does not allow ${action} to the ${c.caller}${c.context['lambda:InvokedViaFunctionUrl'] ? '' : ' outside the Function URL'}`;
     }
     return denial.policyType === 'resource'
       ? `${whose} does not trust the ${c.caller} for ${action}`
@@ -47,7 +53,10 @@ export async function simulateChain(
       results.push({
         ...c,
         actual: 'Denied',
-        reason: `${c.role} does not exist in ${c.account}`,
+        reason:
+          c.resourceType === 'function'
+            ? `${c.role} has no resource policy`
+            : `${c.role} does not exist in ${c.account}`,
         unexpected: c.expected !== 'Denied',
       });
       continue;
@@ -75,7 +84,7 @@ export async function simulateChain(
       }
       const analysis = answer.resultType === 'single' ? answer.result.analysis : answer.results[0]?.analysis;
       if (answer.overallResult === 'Allowed') {
-        if (analysis) grants.push(describeGrant(simulator, analysis));
+        if (analysis) grants.push(describeGrant(simulator, analysis, c));
         continue;
       }
       denied = analysis
