@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { buildIdentityProof } from '@stscreds/client';
-import { credentialResponseSchema, errorResponseSchema, type IdentityProof } from '@stscreds/contract';
+import {
+  type CredentialRequestInput,
+  credentialResponseSchema,
+  errorResponseSchema,
+  type IdentityProof,
+} from '@stscreds/contract';
 import { DEV_ORG, type DevUser, seededRandom, startDevOrg } from '@stscreds/devorg';
 
 export interface RunLoadOptions {
@@ -174,27 +179,32 @@ export async function runLoad(options: RunLoadOptions = {}): Promise<LoadResult>
 
     let proofsSigned = 0;
     const proofs = new Map<string, { body: Promise<{ identity: IdentityProof }>; signedAt: number }>();
-    const identityOf = (name: string): Promise<{ identity: IdentityProof }> => {
-      const current = proofs.get(name);
+    // A proof is bound to its request: each distinct request has its own, re-signed as it ages.
+    const identityOf = (
+      name: string,
+      request: CredentialRequestInput,
+    ): Promise<{ identity: IdentityProof }> => {
+      const key = `${name} ${JSON.stringify(request)}`;
+      const current = proofs.get(key);
       if (current && performance.now() - current.signedAt < resignAfterMs) return current.body;
       proofsSigned += 1;
       const body = buildIdentityProof({
         credentials: callerNamed(org.seeded.callers, name).credentials,
         audience: org.broker.audience,
         stsEndpoint: org.broker.stsEndpoint,
+        request,
       }).then((identity) => ({ identity }));
-      proofs.set(name, { body, signedAt: performance.now() });
+      proofs.set(key, { body, signedAt: performance.now() });
       return body;
     };
 
     const payloadOf = async (kind: RequestKind, index: number): Promise<string> => {
-      if (kind === 'deny') return JSON.stringify({ accountId: 'prod', ...(await identityOf('bob')) });
-      const alice = await identityOf('alice');
-      return JSON.stringify({
-        accountId: 'prod',
-        ...(kind === 'miss' && { sessionName: `load-${index}` }),
-        ...alice,
-      });
+      const request = { accountId: 'prod', ...(kind === 'miss' && { sessionName: `load-${index}` }) };
+      const caller = kind === 'deny' ? 'bob' : 'alice';
+      const signed = await identityOf(caller, request);
+      // A miss's proof serves once: keeping it would only grow the map.
+      if (kind === 'miss') proofs.delete(`${caller} ${JSON.stringify(request)}`);
+      return JSON.stringify({ ...request, ...signed });
     };
 
     const latencies = new Float64Array(requests);
@@ -246,7 +256,7 @@ export async function runLoad(options: RunLoadOptions = {}): Promise<LoadResult>
     };
 
     // Both proofs are signed before the clock starts: signing is the caller's cost, not the broker's.
-    await Promise.all([identityOf('alice'), identityOf('bob')]);
+    await Promise.all([identityOf('alice', { accountId: 'prod' }), identityOf('bob', { accountId: 'prod' })]);
     collectGarbage();
     const before = process.memoryUsage();
     const loadBefore = loadavg()[0] ?? Number.NaN;

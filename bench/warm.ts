@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildIdentityProof } from '@stscreds/client';
+import type { CredentialRequestInput } from '@stscreds/contract';
 import { assumeBrokerRole, type DevOrg, type DevUser } from '@stscreds/devorg';
 import { median, percentile } from './stats.ts';
 
@@ -32,14 +33,16 @@ const context = () => ({ awsRequestId: crypto.randomUUID(), getRemainingTimeInMi
  */
 export async function measureWarm(org: DevOrg, hits = 5000, missRuns = 40): Promise<Warm> {
   const alice = org.seeded.callers[0] as DevUser;
-  const proof = () =>
+  const request = { accountId: 'prod' };
+  const proof = (forRequest: CredentialRequestInput) =>
     buildIdentityProof({
       credentials: alice.credentials,
       audience: org.broker.audience,
       stsEndpoint: org.broker.stsEndpoint,
+      request: forRequest,
     });
-  const identity = await proof();
-  const event = { accountId: 'prod', identity };
+  const identity = await proof(request);
+  const event = { ...request, identity };
   const first = await quietly(() => org.handler(event, context()));
   if ('error' in first) throw new Error(`the broker refused the benchmark: ${JSON.stringify(first)}`);
 
@@ -68,7 +71,8 @@ export async function measureWarm(org: DevOrg, hits = 5000, missRuns = 40): Prom
   const directTimes: number[] = [];
   for (let i = 0; i < missRuns; i += 1) {
     // A new session name and a new signature: neither cache can answer.
-    const missEvent = { accountId: 'prod', sessionName: `bench-miss-${i}`, identity: await proof() };
+    const missRequest = { accountId: 'prod', sessionName: `bench-miss-${i}` };
+    const missEvent = { ...missRequest, identity: await proof(missRequest) };
     const started = performance.now();
     const answer = await quietly(() => org.handler(missEvent, context()));
     missTimes.push(performance.now() - started);

@@ -1,7 +1,9 @@
 /**
  * A consumer of the broker: a Lambda function in the DevOps account that works in another
  * account. Its execution role needs `lambda:InvokeFunction` on getSTScreds, and the broker's
- * access policy must allow that role to reach TARGET_ACCOUNT.
+ * access policy must allow that role to reach TARGET_ACCOUNT. STSCREDS_AUDIENCE names the
+ * broker its identity proofs are for: the broker's function ARN, unless its operator chose
+ * another audience.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromStsCreds } from '@stscreds/client';

@@ -35,6 +35,7 @@ describe('the consumer Lambda', () => {
         accountId: target,
         credentials: alice?.credentials,
         endpoint: org.lambda.endpoint,
+        audience: org.broker.audience,
         sessionName: 'consumer-example',
       }),
     });

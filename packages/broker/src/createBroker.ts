@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { BrokerResponse, IdentityProof } from '@stscreds/contract';
+import type { BrokerResponse } from '@stscreds/contract';
 import { redactKeyId } from '@stscreds/contract';
 import type { AssumeRoleInput } from './assumeRole.ts';
 import { attributeSession } from './attribution/attributeSession.ts';
@@ -10,7 +10,7 @@ import { recordAudit } from './audit/recordAudit.ts';
 import { type BrokerCaches, createBrokerCaches } from './cache/createBrokerCaches.ts';
 import { credentialCacheKey } from './cache/credentialCacheKey.ts';
 import { AccessDeniedError, BrokerError, InternalError } from './errors.ts';
-import type { Caller } from './identity/caller.ts';
+import type { ProofVerifier } from './identity/proofBinding.ts';
 import { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 import { verifyOnce } from './identity/verifyOnce.ts';
 import { admitRequest } from './pipeline/admitRequest.ts';
@@ -37,7 +37,7 @@ export interface BrokerDependencies {
   /** CloudWatch metrics in EMF; none are written without it. */
   readonly metrics?: Metrics;
   /** How identity proofs are verified. Default: {@link verifyIdentityProof} against STS. */
-  readonly verifyProof?: (proof: IdentityProof) => Promise<Caller>;
+  readonly verifyProof?: ProofVerifier;
   /** The clock, in epoch milliseconds; injectable so a simulation can run a virtual day. */
   readonly now?: () => number;
 }
@@ -69,9 +69,11 @@ export function createBroker(deps: BrokerDependencies): Broker {
   const verify = verifyOnce(
     caches.proofs,
     deps.verifyProof ??
-      ((proof) =>
+      ((proof, binding) =>
         verifyIdentityProof(proof, {
+          ...binding,
           audience: config.audience,
+          partitions: config.proofPartitions,
           extraStsOrigins: config.extraStsOrigins,
           now: () => new Date(now()),
         })),
@@ -79,6 +81,9 @@ export function createBroker(deps: BrokerDependencies): Broker {
 
   const broker = async (payload: unknown, origin: RequestOrigin, requestId: string, deadlineMs?: number) => {
     const started = performance.now();
+    // What is left of the deadline when a step starts: the steps before it took their share.
+    const remainingMs = () =>
+      deadlineMs === undefined ? undefined : deadlineMs - (performance.now() - started);
     // Undefined until the request names a known account: only decisions are audited.
     let facts: RequestFacts | undefined;
     const audit = (ending: RequestEnding): void => {
@@ -93,7 +98,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
       resolveAccount(policy, request.accountId);
       facts = { requestId };
 
-      const caller = await identifyCaller(origin, request.identity, verify);
+      const caller = await identifyCaller(origin, request, verify, remainingMs());
       facts = { ...facts, caller };
 
       const roleName = request.roleName ?? config.defaultRoleName;
@@ -127,7 +132,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
         sts,
         cache: caches.credentials,
         key: credentialCacheKey(caller, input),
-        deadlineMs,
+        deadlineMs: remainingMs(),
         onStsCall: (stsLatencyMs) => {
           facts = { ...(facts ?? { requestId }), stsLatencyMs };
         },

@@ -32,7 +32,7 @@ export function createHandler(deps: BrokerDependencies): BrokerHandler {
       try {
         const { payload, caller } = readFunctionUrlRequest(event);
         return toFunctionUrlResult(
-          await broker(payload, { kind: 'function-url', ...(caller && { caller }) }, requestId),
+          await broker(payload, { kind: 'function-url', ...(caller && { caller }) }, requestId, deadlineMs),
         );
       } catch (error) {
         const refusal = error instanceof ValidationError ? error : new ValidationError('Invalid request');

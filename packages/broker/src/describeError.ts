@@ -6,6 +6,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /(X-Amz-Security-Token=)[^\s,&"]+/gi,
   /(SecretAccessKey["':=\s]+)[^\s,&"]+/gi,
   /(SessionToken["':=\s]+)[^\s,&"]+/gi,
+  // A long run of base64 is a token, a key or a signature far more often than anything else:
+  // an error that quotes a header (a fetch error does) must not carry its value to the log.
+  /()[A-Za-z0-9+/]{32,}={0,2}/g,
 ];
 
 const scrub = (text: string): string => {

@@ -6,14 +6,9 @@ import {
   UpstreamError,
   ValidationError,
 } from './errors.ts';
+import { isStsThrottlingCode } from './stsThrottlingCode.ts';
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
-const THROTTLED = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
 /** STS refusing what the caller asked for (their session policy), rather than failing. */
 const CALLER_MISTAKE = new Set(['MalformedPolicyDocument', 'PackedPolicyTooLarge', 'ValidationError']);
 
@@ -50,7 +45,7 @@ export function mapStsError(error: unknown, roleArn: string): BrokerError {
       { cause: error },
     );
   }
-  if (THROTTLED.has(error.name)) {
+  if (isStsThrottlingCode(error.name)) {
     return new ThrottledError(
       `STS is throttling the broker, even after retries; retry after ${THROTTLED_RETRY_AFTER_SECONDS} s`,
       { cause: error },

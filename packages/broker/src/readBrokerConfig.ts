@@ -1,5 +1,6 @@
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
 import * as z from 'zod/mini';
+import { PARTITIONS, type Partition } from './identity/stsHostPattern.ts';
 import type { AccessPolicySource } from './policy/loadAccessPolicy.ts';
 
 /**
@@ -15,10 +16,15 @@ export interface BrokerConfig {
   /** The function's region; STS is called at this region's endpoint. */
   readonly region: string;
   /** The ARN partition of that region: `aws`, `aws-cn` or `aws-us-gov`. */
-  readonly partition: string;
+  readonly partition: Partition;
+  /** The partitions whose STS may verify identity proofs: the broker's own unless configured. */
+  readonly proofPartitions: readonly Partition[];
   /** The target role assumed when a request names none. */
   readonly defaultRoleName: string;
-  /** The value an identity proof's signed `x-stscreds-audience` header must carry. */
+  /**
+   * The value an identity proof's signed `x-stscreds-audience` header must carry: unique to
+   * this deployment, such as the function's ARN, so that a proof for another broker is refused.
+   */
   readonly audience: string;
   /** STS origins trusted besides the genuine endpoints, such as a local moto. Dev and tests only. */
   readonly extraStsOrigins: readonly string[];
@@ -60,13 +66,34 @@ const origins = z
     ),
   );
 
-/** A whole number from the environment, within bounds. */
+/** A whole number from the environment, in decimal digits and within what the code can take. */
 const count = (min: number, max: number, fallback: number) =>
   z._default(
-    z.coerce
-      .number()
-      .check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(min), z.maximum(max)),
+    z.pipe(
+      z.string().check(z.regex(/^[0-9]{1,9}$/, 'must be a whole number in decimal digits')),
+      z.pipe(
+        z.transform(Number),
+        z.number().check(z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`)),
+      ),
+    ),
     fallback,
+  );
+
+const partitions = z
+  .pipe(
+    z.string(),
+    z.transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
+  )
+  .check(
+    z.refine(
+      (list) => list.length > 0 && list.every((part) => (PARTITIONS as readonly string[]).includes(part)),
+      `must list partitions among ${PARTITIONS.join(', ')}, comma-separated`,
+    ),
   );
 
 const envSchema = z.object({
@@ -77,10 +104,12 @@ const envSchema = z.object({
     z.string().check(z.regex(ROLE_NAME, 'must be an IAM role name')),
     DEFAULT_ROLE_NAME,
   ),
-  STSCREDS_AUDIENCE: z._default(
-    z.string().check(z.regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters')),
-    'stscreds',
-  ),
+  // No default: a default would be shared by every deployment, and a proof for one broker
+  // would then be accepted by all of them.
+  STSCREDS_AUDIENCE: z
+    .string({ error: 'must be set to a value unique to this deployment, such as the function ARN' })
+    .check(z.regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters')),
+  STSCREDS_PROOF_PARTITIONS: z.optional(partitions),
   STSCREDS_EXTRA_STS_ORIGINS: z._default(origins, []),
   STSCREDS_ENTRY: z._default(
     z.enum(['invoke', 'url'], 'must be invoke or url: one function takes one entry'),
@@ -92,12 +121,13 @@ const envSchema = z.object({
     z.string().check(z.regex(/^[\w./-]{1,2048}$/, 'must be an SSM parameter name')),
   ),
   STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: count(0, 86_400, 300),
-  STSCREDS_CACHE_MAX_ENTRIES: count(0, 1_000_000, 10_000),
+  // An LRU cache must hold at least one entry.
+  STSCREDS_CACHE_MAX_ENTRIES: count(1, 1_000_000, 10_000),
   // The AWS CLI runs credential_process again once less than 15 minutes remain: serve no less.
   STSCREDS_CACHE_MIN_REMAINING_SECONDS: count(0, 3600, 900),
 });
 
-const partitionOf = (region: string): string => {
+const partitionOf = (region: string): Partition => {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
@@ -143,9 +173,11 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     throw new BrokerConfigError(`The broker's environment is incomplete: ${problems.join('; ')}`);
   }
   const parsed = result.data;
+  const partition = partitionOf(parsed.AWS_REGION);
   return {
     region: parsed.AWS_REGION,
-    partition: partitionOf(parsed.AWS_REGION),
+    partition,
+    proofPartitions: (parsed.STSCREDS_PROOF_PARTITIONS as Partition[] | undefined) ?? [partition],
     defaultRoleName: parsed.STSCREDS_DEFAULT_ROLE_NAME,
     audience: parsed.STSCREDS_AUDIENCE,
     extraStsOrigins: parsed.STSCREDS_EXTRA_STS_ORIGINS,

@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { buildIdentityProof } from '@stscreds/client';
-import { type CredentialResponse, credentialResponseSchema, type IdentityProof } from '@stscreds/contract';
+import {
+  type CredentialRequestInput,
+  type CredentialResponse,
+  credentialResponseSchema,
+  type IdentityProof,
+  REQUEST_DIGEST_HEADER,
+  requestDigest,
+} from '@stscreds/contract';
 import {
   assumeBrokerRole,
   DEV_ORG,
@@ -88,6 +95,7 @@ afterEach(() => {
 const configFor = (overrides: Partial<BrokerConfig> = {}): BrokerConfig => ({
   region: DEV_ORG.region,
   partition: 'aws',
+  proofPartitions: ['aws'],
   defaultRoleName: DEV_ORG.targetRoleName,
   audience: AUDIENCE,
   extraStsOrigins: [moto.endpoint],
@@ -113,18 +121,25 @@ const invoke = async (event: unknown, run = broker()) => {
 
 const proofOf = async (
   user: DevUser,
-  options: { audience?: string; signingDate?: Date } = {},
+  options: { audience?: string; signingDate?: Date; request?: CredentialRequestInput } = {},
 ): Promise<IdentityProof> => {
   const proof = await buildIdentityProof({
     credentials: user.credentials,
     audience: options.audience ?? AUDIENCE,
     stsEndpoint: moto.endpoint,
+    request: options.request ?? { accountId: 'prod' },
     ...(options.signingDate && { signingDate: options.signingDate }),
   });
   const signature = /Signature=(\w+)/.exec(proof.headers.authorization ?? '')?.[1];
   if (signature) secrets.push(signature);
   return proof;
 };
+
+/** The request, with an identity proof that `user` made for it. */
+const signedBy = async (user: DevUser, request: CredentialRequestInput) => ({
+  ...request,
+  identity: await proofOf(user, { request }),
+});
 
 const s3With = (credentials: CredentialResponse) =>
   new S3Client({
@@ -142,7 +157,7 @@ describe('the broker against moto', () => {
   it('issues credentials to a verified caller that work in the target account, and only there', async () => {
     const [prod] = org.targets;
     if (!prod) throw new Error('no prod');
-    const answer = await invoke({ accountId: 'prod', durationSeconds: 900, identity: await proofOf(alice) });
+    const answer = await invoke(await signedBy(alice, { accountId: 'prod', durationSeconds: 900 }));
     const credentials = credentialResponseSchema.parse(answer);
     expect(credentials.AccountId).toBe(prod.accountId);
     expect(credentials.AssumedRoleArn).toBe(
@@ -163,12 +178,12 @@ describe('the broker against moto', () => {
 
   it('decides by the policy: bob is denied prod without an STS call, and gets staging', async () => {
     const calls = proxy.count('AssumeRole');
-    const denied = await invoke({ accountId: 'prod', identity: await proofOf(bob) });
+    const denied = await invoke(await signedBy(bob, { accountId: 'prod' }));
     expect(denied).toMatchObject({
       error: { code: 'AccessDenied', message: expect.stringMatching(/default-deny/) },
     });
     expect(proxy.count('AssumeRole')).toBe(calls);
-    const allowed = await invoke({ accountId: 'staging', identity: await proofOf(bob) });
+    const allowed = await invoke(await signedBy(bob, { accountId: 'staging' }));
     expect(credentialResponseSchema.parse(allowed).AssumedRoleArn).toMatch(
       /:333333333333:assumed-role\/lambda_sts\/aws,iam,,111111111111,user\+bob$/,
     );
@@ -176,12 +191,12 @@ describe('the broker against moto', () => {
 
   it("never hands bob alice's session ARN, whatever session name he asks for", async () => {
     const alices = credentialResponseSchema.parse(
-      await invoke({ accountId: 'staging', identity: await proofOf(alice) }),
+      await invoke(await signedBy(alice, { accountId: 'staging' })),
     ).AssumedRoleArn;
     expect(alices).toBe('arn:aws:sts::333333333333:assumed-role/lambda_sts/aws,iam,,111111111111,user+alice');
     for (const sessionName of ['alice', alices.split('/').pop() ?? '']) {
       const bobs = credentialResponseSchema.parse(
-        await invoke({ accountId: 'staging', sessionName, identity: await proofOf(bob) }),
+        await invoke(await signedBy(bob, { accountId: 'staging', sessionName })),
       );
       expect(bobs.AssumedRoleArn).not.toBe(alices);
       expect(bobs.AssumedRoleArn).toMatch(
@@ -202,11 +217,9 @@ describe('the broker against moto', () => {
 
   it('answers AccessDenied from STS for a role that sts_assumerole does not name', async () => {
     const calls = proxy.count('AssumeRole');
-    const answer = await invoke({
-      accountId: 'prod',
-      roleName: 'OrganizationAccountAccessRole',
-      identity: await proofOf(alice),
-    });
+    const answer = await invoke(
+      await signedBy(alice, { accountId: 'prod', roleName: 'OrganizationAccountAccessRole' }),
+    );
     expect(answer).toMatchObject({
       error: { code: 'AccessDenied', message: expect.stringMatching(/STS denied AssumeRole/) },
     });
@@ -215,11 +228,7 @@ describe('the broker against moto', () => {
 
   it('answers ValidationError for an invalid duration, and STS sees no AssumeRole', async () => {
     const calls = proxy.count('AssumeRole');
-    const answer = await invoke({
-      accountId: '222222222222',
-      durationSeconds: 7200,
-      identity: await proofOf(alice),
-    });
+    const answer = await invoke(await signedBy(alice, { accountId: '222222222222', durationSeconds: 7200 }));
     expect(answer).toMatchObject({
       error: { code: 'ValidationError', message: expect.stringMatching(/role chaining/) },
     });
@@ -252,7 +261,7 @@ describe('the broker against moto', () => {
       [
         'a stale date',
         () => proofOf(alice, { signingDate: new Date(Date.now() - 10 * 60_000) }),
-        /more than 5 minutes/,
+        /more than 5 minutes old/,
       ],
       [
         'another action',
@@ -321,6 +330,81 @@ describe('the broker against moto', () => {
     });
   });
 
+  describe('binds each proof to the request it was made for', () => {
+    const REQUEST = { accountId: 'prod', durationSeconds: 900 };
+    /** A broker that verifies proofs through the proxy, so that the test sees every GetCallerIdentity. */
+    const counted = () => broker(configFor({ extraStsOrigins: [proxy.endpoint] }));
+    const alicesProof = async () =>
+      buildIdentityProof({
+        credentials: alice.credentials,
+        audience: AUDIENCE,
+        stsEndpoint: proxy.endpoint,
+        request: REQUEST,
+      });
+    const calls = () => ({ verify: proxy.count('GetCallerIdentity'), assume: proxy.count('AssumeRole') });
+
+    it('issues for the very request the proof was made for', async () => {
+      const answer = await invoke({ ...REQUEST, identity: await alicesProof() }, counted());
+      expect(credentialResponseSchema.parse(answer).AccountId).toBe('222222222222');
+    });
+
+    it.each<[string, CredentialRequestInput]>([
+      ['another account', { ...REQUEST, accountId: 'staging' }],
+      ['the same account by id', { ...REQUEST, accountId: '222222222222' }],
+      ['another duration', { ...REQUEST, durationSeconds: 3600 }],
+      ['no duration', { accountId: 'prod' }],
+      ['another role', { ...REQUEST, roleName: 'OrganizationAccountAccessRole' }],
+      ['a session name', { ...REQUEST, sessionName: 'bob' }],
+      ['a session policy', { ...REQUEST, policy: '{"Version":"2012-10-17","Statement":[]}' }],
+      ['policy ARNs', { ...REQUEST, policyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }],
+    ])('refuses a captured proof replayed for %s, before any STS call', async (_, replayed) => {
+      const identity = await alicesProof();
+      const before = calls();
+      const answer = await invoke({ ...replayed, identity }, counted());
+      expect(answer).toMatchObject({
+        error: {
+          code: 'AccessDenied',
+          message: 'Identity proof refused: x-stscreds-request-digest does not match this request',
+        },
+      });
+      expect(calls()).toEqual(before);
+    });
+
+    it('refuses a replay whose digest was rewritten to match: the signature covers it', async () => {
+      const replayed = { ...REQUEST, accountId: 'staging' };
+      const proof = await alicesProof();
+      const identity = {
+        ...proof,
+        headers: { ...proof.headers, [REQUEST_DIGEST_HEADER]: requestDigest(replayed) },
+      };
+      const before = calls();
+      const answer = await invoke({ ...replayed, identity }, counted());
+      expect(answer).toMatchObject({
+        error: {
+          code: 'AccessDenied',
+          message: expect.stringMatching(/STS rejected it with SignatureDoesNotMatch/),
+        },
+      });
+      expect(calls()).toEqual({ verify: before.verify + 1, assume: before.assume });
+    });
+
+    it('refuses a proof that binds no request', async () => {
+      const proof = await alicesProof();
+      const { [REQUEST_DIGEST_HEADER]: _dropped, ...headers } = proof.headers;
+      const authorization = (headers.authorization ?? '').replace(`;${REQUEST_DIGEST_HEADER}`, '');
+      const answer = await invoke(
+        { ...REQUEST, identity: { ...proof, headers: { ...headers, authorization } } },
+        counted(),
+      );
+      expect(answer).toMatchObject({
+        error: {
+          code: 'AccessDenied',
+          message: `Identity proof refused: ${REQUEST_DIGEST_HEADER} must be signed`,
+        },
+      });
+    });
+  });
+
   it('reaches STS through AWS_ENDPOINT_URL_STS with no code change', async () => {
     process.env.AWS_ENDPOINT_URL_STS = proxy.endpoint;
     process.env.AWS_ACCESS_KEY_ID = brokerCredentials.accessKeyId;
@@ -334,7 +418,7 @@ describe('the broker against moto', () => {
     });
     const calls = proxy.count('AssumeRole');
     const answer = await invoke(
-      { accountId: '333333333333', identity: await proofOf(alice) },
+      await signedBy(alice, { accountId: '333333333333' }),
       broker(config, createStsClient(config)),
     );
     expect(credentialResponseSchema.parse(answer).AccountId).toBe('333333333333');
@@ -349,7 +433,7 @@ describe('the broker against moto', () => {
       maxAttempts: 1,
     });
     const answer = await invoke(
-      { accountId: '222222222222', identity: await proofOf(alice) },
+      await signedBy(alice, { accountId: '222222222222' }),
       broker(config, unreachable),
     );
     expect(answer).toMatchObject({ error: { code: 'UpstreamError', message: 'STS could not be reached' } });

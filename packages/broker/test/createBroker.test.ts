@@ -1,11 +1,13 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { brokerResponseSchema } from '@stscreds/contract';
+import { brokerResponseSchema, requestDigest } from '@stscreds/contract';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BrokerDependencies, createBroker } from '../src/createBroker.ts';
-import { AccessDeniedError } from '../src/errors.ts';
+import { AccessDeniedError, ThrottledError } from '../src/errors.ts';
 import { type Caller, toCaller } from '../src/identity/caller.ts';
+import type { ProofBinding } from '../src/identity/proofBinding.ts';
+import { PROOF_LIFETIME_MS, PROOF_MAX_AHEAD_MS } from '../src/identity/reconstructProof.ts';
 import { loadAccessPolicy } from '../src/policy/loadAccessPolicy.ts';
 import { ALICE, alicePolicy, captureOutput, testConfig, verboseLogger } from './support.ts';
 
@@ -385,5 +387,152 @@ describe('createBroker caches', () => {
       run({ accountId: 'prod', identity: PROOF }, { kind: 'invoke' }, 'r2'),
     );
     expect(denied.result).toMatchObject({ error: { code: 'AccessDenied' } });
+  });
+});
+
+describe('createBroker credential cache key', () => {
+  const bob = toCaller('arn:aws:iam::111111111111:user/bob', '111111111111', 'identity-proof') as Caller;
+  const both = alicePolicy([
+    {
+      id: 'bob',
+      effect: 'allow',
+      callers: ['arn:aws:iam::111111111111:user/bob'],
+      accounts: ['prod', 'staging'],
+      roles: ['lambda_sts', 'deploy'],
+    },
+  ]);
+  /** A broker whose verifier tells callers apart by the proof's url, so that tests can pick the caller. */
+  const run = () => broker({ verifyProof: async (proof) => (proof.url.includes('bob') ? bob : alice) }, both);
+  const BOB_PROOF = { ...PROOF, url: 'https://sts.us-west-2.amazonaws.com/?bob' };
+  const base = { accountId: 'prod', identity: PROOF };
+
+  it.each<[string, object]>([
+    ['the caller', { identity: BOB_PROOF, sessionName: 'alice' }],
+    ['the account', { accountId: 'staging' }],
+    ['the role', { roleName: 'deploy' }],
+    ['the session name', { sessionName: 'build-42' }],
+    ['the duration', { durationSeconds: 1800 }],
+    ['the inline policy', { policy: '{"Version":"2012-10-17","Statement":[]}' }],
+    ['the policy ARNs', { policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }],
+  ])('never shares an entry between two requests that differ only in %s', async (_, change) => {
+    issue();
+    const broker = run();
+    // The first request asks for alice's default session name, so that only the element differs.
+    await captureOutput(() => broker({ ...base, sessionName: 'alice' }, { kind: 'invoke' }, 'r1'));
+    await captureOutput(() => broker({ ...base, sessionName: 'alice', ...change }, { kind: 'invoke' }, 'r2'));
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+    expect(broker.caches.credentials.stats()).toMatchObject({ hits: 0, misses: 2 });
+  });
+});
+
+describe('createBroker proof cache', () => {
+  const SIGNED_AT = Date.UTC(2026, 10, 28, 12, 0, 0);
+  const dated = { ...PROOF, headers: { 'x-amz-date': '20261128T120000Z', authorization: 'sig' } };
+  const counting = (clock: { now: number }) => {
+    const bindings: ProofBinding[] = [];
+    const run = broker({
+      now: () => clock.now,
+      verifyProof: async (_proof, binding) => {
+        bindings.push(binding);
+        return alice;
+      },
+    });
+    return { run, bindings };
+  };
+
+  it('keeps a verification no longer than the proof lifetime after its x-amz-date', async () => {
+    issue();
+    const clock = { now: SIGNED_AT };
+    const { run, bindings } = counting(clock);
+    await captureOutput(() => run({ accountId: 'prod', identity: dated }, { kind: 'invoke' }, 'r1'));
+    // The proof itself is good up to and including its lifetime, and so is its verification.
+    clock.now = SIGNED_AT + PROOF_LIFETIME_MS;
+    await captureOutput(() => run({ accountId: 'prod', identity: dated }, { kind: 'invoke' }, 'r2'));
+    expect(bindings).toHaveLength(1);
+    clock.now = SIGNED_AT + PROOF_LIFETIME_MS + 1;
+    await captureOutput(() => run({ accountId: 'prod', identity: dated }, { kind: 'invoke' }, 'r3'));
+    expect(bindings).toHaveLength(2);
+  });
+
+  it('keeps a future-dated proof no longer than its lifetime either', async () => {
+    issue();
+    const clock = { now: SIGNED_AT - PROOF_MAX_AHEAD_MS };
+    const { run, bindings } = counting(clock);
+    await captureOutput(() => run({ accountId: 'prod', identity: dated }, { kind: 'invoke' }, 'r1'));
+    clock.now = SIGNED_AT + PROOF_LIFETIME_MS + 1;
+    await captureOutput(() => run({ accountId: 'prod', identity: dated }, { kind: 'invoke' }, 'r2'));
+    expect(bindings).toHaveLength(2);
+  });
+
+  it('never reuses a verification for another request: the digest is part of the key', async () => {
+    issue();
+    const { run, bindings } = counting({ now: SIGNED_AT });
+    await captureOutput(() => run({ accountId: 'prod', identity: dated }, { kind: 'invoke' }, 'r1'));
+    await captureOutput(() => run({ accountId: 'staging', identity: dated }, { kind: 'invoke' }, 'r2'));
+    expect(bindings.map((binding) => binding.requestDigest)).toEqual([
+      requestDigest({ accountId: 'prod' }),
+      requestDigest({ accountId: 'staging' }),
+    ]);
+  });
+});
+
+describe('createBroker faults of identity-proof verification', () => {
+  it('answers Throttled, audits a failure under no rule, and counts no rejected proof', async () => {
+    issue();
+    const metrics = new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' });
+    const throttled = async (): Promise<Caller> => {
+      throw new ThrottledError(
+        'STS is throttling identity-proof verification, even after retries; retry after 2 s',
+      );
+    };
+    const { result, lines } = await ask(
+      { accountId: 'prod', identity: PROOF },
+      { verifyProof: throttled, metrics },
+    );
+    expect(result).toMatchObject({
+      error: { code: 'Throttled', message: expect.stringMatching(/retry after 2 s$/) },
+    });
+    expect(audits(lines)).toEqual([expect.objectContaining({ outcome: 'failed', code: 'Throttled' })]);
+    expect(audits(lines)[0]).not.toHaveProperty('ruleId');
+    const emf = lines.map((line) => JSON.parse(line)).find((entry) => entry._aws);
+    expect(emf).toMatchObject({ UpstreamErrors: 1 });
+    expect(emf).not.toHaveProperty('ProofRejected');
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it('leaves no part of a session token from a malformed proof in any log line', async () => {
+    issue();
+    // The shape of a real STS session token, broken by line breaks and a non-Latin-1 character.
+    const token = `IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLXdlc3QtMiJHMEUCIQD${'x7Kp9QmZ'.repeat(30)}AiBv`;
+    const broken = `${token.slice(0, 100)}\r\n${token.slice(100, 200)}€${token.slice(200)}`;
+    const identity = {
+      url: 'https://sts.us-west-2.amazonaws.com/',
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      headers: {
+        authorization: `AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEKEYID1234/20261128/us-west-2/sts/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token;x-stscreds-audience;x-stscreds-request-digest, Signature=${'a'.repeat(64)}`,
+        'x-amz-date': '20261128T120000Z',
+        'x-amz-security-token': broken,
+        'x-stscreds-audience': 'stscreds-test',
+        'x-stscreds-request-digest': requestDigest({ accountId: 'prod' }),
+      },
+    };
+    const metrics = new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' });
+    // The broker's own verifier: nothing stands in for the check, and no network is reachable.
+    const run = broker({ verifyProof: undefined, metrics, now: () => Date.UTC(2026, 10, 28, 12, 0, 30) });
+    const { result, lines } = await captureOutput(() =>
+      run({ accountId: 'prod', identity }, { kind: 'invoke' }, 'req-1'),
+    );
+    expect(result).toMatchObject({
+      error: {
+        code: 'AccessDenied',
+        message:
+          'Identity proof refused: header x-amz-security-token holds a character other than printable ASCII',
+      },
+    });
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const text = lines.join('\n');
+    for (let start = 0; start + 12 <= token.length; start += 1) {
+      expect(text).not.toContain(token.slice(start, start + 12));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { buildIdentityProof } from '@stscreds/client';
 import { credentialResponseSchema } from '@stscreds/contract';
 import {
@@ -12,7 +13,7 @@ import {
   startMotoServer,
 } from '@stscreds/devorg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createBroker } from '../src/createBroker.ts';
+import { type BrokerDependencies, createBroker } from '../src/createBroker.ts';
 import { createStsClient } from '../src/createStsClient.ts';
 import { loadAccessPolicy } from '../src/policy/loadAccessPolicy.ts';
 import { captureOutput, testConfig } from './support.ts';
@@ -43,10 +44,10 @@ beforeEach(() => {
 });
 
 /** The broker with STS behind the fault proxy and a clock the test moves. */
-const broker = () => {
+const broker = (overrides: Partial<BrokerDependencies> = {}) => {
   const config = testConfig({
     audience: 'faults',
-    extraStsOrigins: [moto.endpoint],
+    extraStsOrigins: [proxy.endpoint],
     policySource: {
       kind: 'inline',
       json: JSON.stringify({
@@ -61,25 +62,31 @@ const broker = () => {
   return createBroker({
     config,
     sts: createStsClient(config, { endpoint: proxy.endpoint, credentials: brokerCredentials }),
-    logger: new Logger({ serviceName: 'getSTScreds', logLevel: 'SILENT' }),
+    logger: new Logger({ serviceName: 'getSTScreds', logLevel: 'INFO' }),
     loadPolicy: loadAccessPolicy(config.policySource),
     now: () => clock,
+    ...overrides,
   });
 };
 
-const ask = async (run: ReturnType<typeof broker>) => {
+/** Alice asks for prod; her proof is verified through the fault proxy, so faults reach it too. */
+const askLogged = async (run: ReturnType<typeof broker>) => {
+  const request = { accountId: 'prod' };
   const identity = await buildIdentityProof({
     credentials: alice.credentials,
     audience: 'faults',
-    stsEndpoint: moto.endpoint,
+    stsEndpoint: proxy.endpoint,
     signingDate: new Date(clock),
+    request,
   });
-  return (
-    await captureOutput(() =>
-      run({ accountId: 'prod', identity }, { kind: 'invoke' }, crypto.randomUUID(), 20_000),
-    )
-  ).result;
+  return captureOutput(() => run({ ...request, identity }, { kind: 'invoke' }, crypto.randomUUID(), 20_000));
 };
+const ask = async (run: ReturnType<typeof broker>) => (await askLogged(run)).result;
+const auditsIn = (lines: string[]) =>
+  lines
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.message === 'audit')
+    .map((entry) => entry.audit);
 
 const assumeRoleFaults = () => proxy.requests.filter((r) => r.action === 'AssumeRole' && r.fault).length;
 
@@ -114,6 +121,40 @@ describe('the broker under STS faults', () => {
     proxy.setFaults({ actions: ['AssumeRole'], latencyMs: 3500, budget: 1 });
     const answer = await ask(broker());
     expect(credentialResponseSchema.parse(answer).AccountId).toBe('222222222222');
+  });
+
+  it.each([
+    ['throttling', { throttlePercent: 100 }],
+    ['503 answers', { status503Percent: 100 }],
+    ['connection resets', { resetPercent: 100 }],
+  ])('retries identity-proof verification through %s and issues', async (_, faults) => {
+    proxy.setFaults({ actions: ['GetCallerIdentity'], budget: 2, ...faults });
+    const before = proxy.count('GetCallerIdentity');
+    const answer = await ask(broker());
+    expect(credentialResponseSchema.parse(answer).AccountId).toBe('222222222222');
+    expect(proxy.count('GetCallerIdentity') - before).toBe(3);
+  });
+
+  it('answers Throttled when STS throttles GetCallerIdentity past the retries: no refused proof', async () => {
+    proxy.setFaults({ actions: ['GetCallerIdentity'], throttlePercent: 100 });
+    const metrics = new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' });
+    const before = proxy.count('GetCallerIdentity');
+    const assumed = proxy.count('AssumeRole');
+    const { result, lines } = await askLogged(broker({ metrics }));
+    expect(result).toMatchObject({
+      error: {
+        code: 'Throttled',
+        message: expect.stringMatching(/identity-proof verification.*retry after \d+ s$/),
+      },
+    });
+    expect(proxy.count('GetCallerIdentity') - before).toBe(3);
+    expect(proxy.count('AssumeRole')).toBe(assumed);
+    const [audit] = auditsIn(lines);
+    expect(audit).toMatchObject({ outcome: 'failed', code: 'Throttled' });
+    expect(audit).not.toHaveProperty('ruleId');
+    const emf = lines.map((line) => JSON.parse(line)).find((entry) => entry._aws);
+    expect(emf).toMatchObject({ UpstreamErrors: 1 });
+    expect(emf).not.toHaveProperty('ProofRejected');
   });
 
   it('serves still-valid cached credentials through an outage, and never expired ones', async () => {

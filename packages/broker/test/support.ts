@@ -46,6 +46,7 @@ export const alicePolicy = (rules: object[] = []) =>
 export const testConfig = (overrides: Partial<BrokerConfig> = {}): BrokerConfig => ({
   region: 'us-west-2',
   partition: 'aws',
+  proofPartitions: ['aws'],
   defaultRoleName: 'lambda_sts',
   audience: 'stscreds-test',
   extraStsOrigins: [],

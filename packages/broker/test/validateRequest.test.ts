@@ -156,6 +156,29 @@ describe('validateRequest', () => {
     expect(refusal({ ...valid, durationSeconds: 10n })).toMatch(/could not be read as JSON/);
   });
 
+  it('reads a payload of exactly 64 KiB in UTF-8, and refuses one byte more before reading it', () => {
+    /** The request with an unknown field padded so that it serialises to `bytes` bytes. */
+    const sized = (bytes: number, unit = 'x') => {
+      const empty = Buffer.byteLength(JSON.stringify({ ...valid, filler: '' }), 'utf8');
+      const unitBytes = Buffer.byteLength(unit, 'utf8');
+      const units = Math.floor((bytes - empty) / unitBytes);
+      return { ...valid, filler: unit.repeat(units) + 'x'.repeat(bytes - empty - units * unitBytes) };
+    };
+    // At the limit the payload is read, and refused for its unknown field, not for its size.
+    expect(refusal(sized(MAX_REQUEST_BYTES))).toMatch(/filler/);
+    expect(refusal(sized(MAX_REQUEST_BYTES + 1))).toBe(
+      `Invalid request. It is ${MAX_REQUEST_BYTES + 1} bytes; the limit is ${MAX_REQUEST_BYTES}`,
+    );
+    // Bytes, not characters: two-byte characters reach the limit in half as many.
+    expect(refusal(sized(MAX_REQUEST_BYTES + 1, 'é'))).toMatch(/the limit is 65536/);
+  });
+
+  it('accepts an identity proof of exactly 20 headers', () => {
+    const headers = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`h${i}`, 'v']));
+    const identity = { url: 'u', headers, body: '' };
+    expect(validateRequest({ ...valid, identity }).identity?.headers).toEqual(headers);
+  });
+
   it('refuses deep nesting without exhausting the stack', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 100_000; i += 1) deep = [deep];

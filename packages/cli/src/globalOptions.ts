@@ -10,7 +10,8 @@ export interface GlobalOptions {
   readonly functionUrl?: string | undefined;
   /** The caller's shared-config profile. */
   readonly profile?: string | undefined;
-  readonly audience: string;
+  /** What identity proofs sign; undefined leaves it to the client (the function's ARN, if given as one). */
+  readonly audience?: string | undefined;
   readonly verbose: boolean;
 }
 
@@ -22,7 +23,11 @@ export function addGlobalOptions(program: Command): Command {
     .option('--endpoint <url>', "the broker's Lambda endpoint (default: the SDK's, AWS_ENDPOINT_URL_LAMBDA)")
     .option('--function-url <url>', "the broker's Function URL, instead of the Lambda Invoke API")
     .option('--profile <name>', "the caller's AWS profile (default: AWS_PROFILE, then the default chain)")
-    .option('--audience <value>', "the broker's audience", process.env.STSCREDS_AUDIENCE ?? 'stscreds')
+    .option(
+      '--audience <value>',
+      "the broker's audience (default: STSCREDS_AUDIENCE, else the function's ARN when --function is one)",
+      process.env.STSCREDS_AUDIENCE || undefined,
+    )
     .option('--verbose', 'say what happens on stderr', false);
 }
 
@@ -34,7 +39,7 @@ export function readGlobalOptions(program: Command): GlobalOptions {
     endpoint?: string;
     functionUrl?: string;
     profile?: string;
-    audience: string;
+    audience?: string;
     verbose: boolean;
   }>();
   return {
@@ -56,6 +61,6 @@ export function globalFlags(options: GlobalOptions): string[] {
     ...(options.endpoint ? ['--endpoint', options.endpoint] : []),
     ...(options.functionUrl ? ['--function-url', options.functionUrl] : []),
     ...(options.profile ? ['--profile', options.profile] : []),
-    ...(options.audience !== 'stscreds' ? ['--audience', options.audience] : []),
+    ...(options.audience ? ['--audience', options.audience] : []),
   ];
 }

@@ -42,7 +42,7 @@ export function toRequestOptions(target: TargetInput, globals: GlobalOptions): S
     accountId: target.account,
     functionName: globals.functionName,
     region: globals.region,
-    audience: globals.audience,
+    ...(globals.audience && { audience: globals.audience }),
     ...(target.role && { roleName: target.role }),
     ...(target.duration && { durationSeconds: target.duration }),
     ...(target.sessionName && { sessionName: target.sessionName }),

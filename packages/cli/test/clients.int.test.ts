@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { clearStsCredsCache, fromStsCreds, StsCredsAccessDeniedError } from '@stscreds/client';
-import { type DevOrg, startDevOrg } from '@stscreds/devorg';
+import { DEV_ORG, type DevOrg, startDevOrg } from '@stscreds/devorg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialProcessCommand } from '../src/credentialProcessCommand.ts';
 
@@ -25,7 +25,10 @@ beforeAll(async () => {
   org = await startDevOrg({
     stateDir: join(work, 'state'),
     credentialProcess: (alias) =>
-      credentialProcessCommand(['get', alias, '--format', 'process', '--profile', 'alice'], BIN),
+      credentialProcessCommand(
+        ['get', alias, '--format', 'process', '--profile', 'alice', '--audience', DEV_ORG.audience],
+        BIN,
+      ),
   });
   org.logger.setLogLevel('SILENT');
   const inherited = Object.fromEntries(
@@ -40,6 +43,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL: org.moto.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
     AWS_REGION: 'us-west-2',
+    STSCREDS_AUDIENCE: org.broker.audience,
   };
   secrets.push(...org.seeded.callers.map((c) => c.credentials.secretAccessKey));
 });
@@ -85,7 +89,7 @@ describe('the AWS CLI with a profile written by stscreds profile add', () => {
     expect(added.code).toBe(0);
     const config = await readFile(org.paths.config, 'utf8');
     expect(config).toMatch(
-      /\[profile myprod\]\ncredential_process = \S+node\S* \S+stscreds\.js get 222222222222 --format process --endpoint http:\/\/127\.0\.0\.1:\d+ --profile alice\n/,
+      /\[profile myprod\]\ncredential_process = \S+node\S* \S+stscreds\.js get 222222222222 --format process --endpoint http:\/\/127\.0\.0\.1:\d+ --profile alice --audience arn:aws:lambda:us-west-2:111111111111:function:getSTScreds\n/,
     );
     expect(config).toMatch(/\[profile alice\]/);
     const { AWS_ENDPOINT_URL_LAMBDA: _unused, ...withoutLambdaEnv } = env;

@@ -23,6 +23,8 @@ export type { RequestCacheKeyParts } from './requestCacheKey.ts';
 export { requestCacheKey } from './requestCacheKey.ts';
 export type { CredentialRequester, StsCredsRequestOptions } from './requestCredentials.ts';
 export { createCredentialRequester } from './requestCredentials.ts';
+export type { ResolveAudienceOptions } from './resolveAudience.ts';
+export { resolveAudience } from './resolveAudience.ts';
 export type { ResolveStsEndpointOptions } from './resolveStsEndpoint.ts';
 export { resolveStsEndpoint } from './resolveStsEndpoint.ts';
 export type { RetryDelayOptions } from './retryDelay.ts';

@@ -8,6 +8,7 @@ import { stsCredsErrorOf } from './errors.ts';
 import { invokeBroker } from './invokeBroker.ts';
 import { postFunctionUrl } from './postFunctionUrl.ts';
 import { requestCacheKey } from './requestCacheKey.ts';
+import { resolveAudience } from './resolveAudience.ts';
 import { resolveStsEndpoint } from './resolveStsEndpoint.ts';
 
 /** What to ask the broker for, and how to reach it. */
@@ -29,7 +30,10 @@ export interface StsCredsRequestOptions {
   readonly profile?: string;
   /** The caller's own credentials, instead of a profile or the default chain. */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** The broker's audience. Default: `STSCREDS_AUDIENCE`, or `stscreds`. */
+  /**
+   * The broker's audience, which identity proofs sign. Default: `STSCREDS_AUDIENCE`, else the
+   * function's ARN when `functionName` is one (the CDK app's default audience).
+   */
   readonly audience?: string;
   /** The region whose STS signs the identity proof. Default: `region`. */
   readonly stsRegion?: string;
@@ -89,7 +93,8 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         : options.profile
           ? fromIni({ profile: options.profile })
           : fromNodeProviderChain();
-  const audience = options.audience ?? process.env.STSCREDS_AUDIENCE ?? 'stscreds';
+  // Read when a proof is signed: the Function URL path signs none, and needs no audience.
+  const audience = (): string => resolveAudience({ audience: options.audience, functionName });
   const stsRegion = options.stsRegion ?? region;
   // Resolved once, for both the client and the cache key, so the key names the endpoint that
   // answers. The SDK reads configured endpoints for AWS_PROFILE only; a profile given here counts too.
@@ -142,9 +147,10 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
       }
       const identity = await buildIdentityProof({
         credentials: await provider(),
-        audience,
+        audience: audience(),
         region: stsRegion,
         stsEndpoint: await resolveSts(),
+        request: body,
       });
       const answer = await invokeBroker(await lambdaClient(), functionName, { ...body, identity });
       if ('error' in answer) throw stsCredsErrorOf(answer.error);
@@ -159,7 +165,7 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         functionName,
         region,
         functionUrl: options.functionUrl,
-        audience,
+        audience: options.functionUrl ? '' : audience(),
         stsRegion,
         stsEndpoint: options.functionUrl ? undefined : await resolveSts(),
         body,

@@ -107,12 +107,12 @@ export const credentialRequestSchema = z.strictObject({
       ),
   ),
   policy: z.optional(
-    z
-      .string()
-      .check(
-        z.maxLength(MAX_POLICY_CHARS, `must be at most ${MAX_POLICY_CHARS} characters`),
-        z.refine(isJsonObjectText, 'must be an IAM policy document: a JSON object, as a string'),
-      ),
+    z.string().check(
+      z.maxLength(MAX_POLICY_CHARS, `must be at most ${MAX_POLICY_CHARS} characters`),
+      z.refine(isJsonObjectText, 'must be an IAM policy document: a JSON object, as a string'),
+      // A lone surrogate has no UTF-8 form, so no digest of it could be signed unambiguously.
+      z.refine((text) => !/\p{Cs}/u.test(text), 'must be well-formed Unicode'),
+    ),
   ),
   policyArns: z.optional(
     z

@@ -1,3 +1,5 @@
+export type { BoundRequestFields } from './canonicalRequest.ts';
+export { CANONICAL_REQUEST_VERSION, canonicalRequest } from './canonicalRequest.ts';
 export type {
   BrokerResponse,
   CredentialRequest,
@@ -25,5 +27,6 @@ export {
   MIN_DURATION_SECONDS,
 } from './contract.ts';
 export type { IdentityProof } from './identityProof.ts';
-export { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY } from './identityProof.ts';
+export { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, REQUEST_DIGEST_HEADER } from './identityProof.ts';
 export { redactKeyId } from './redactKeyId.ts';
+export { requestDigest } from './requestDigest.ts';

@@ -21,8 +21,11 @@ export const DEV_ORG = {
     { name: 'bob', targets: ['staging'] },
   ],
   stateDir: '.stscreds/dev',
-  /** The value identity proofs must sign in x-stscreds-audience: the broker's and the client's default. */
-  audience: 'stscreds',
+  /**
+   * The value identity proofs must sign in x-stscreds-audience. As a deployed broker's default,
+   * it is the function's ARN: unique to the broker, so that its proofs are good for no other.
+   */
+  audience: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
 } as const;
 
 /** A target account of the local organization. */

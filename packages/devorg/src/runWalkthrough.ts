@@ -2,7 +2,12 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { buildIdentityProof, invokeBroker } from '@stscreds/client';
-import type { BrokerResponse, CredentialResponse, IdentityProof } from '@stscreds/contract';
+import type {
+  BrokerResponse,
+  CredentialRequestInput,
+  CredentialResponse,
+  IdentityProof,
+} from '@stscreds/contract';
 import { redactKeyId } from '@stscreds/contract';
 import { DEV_ORG } from './defaults.ts';
 import type { DevOrg } from './startDevOrg.ts';
@@ -56,13 +61,22 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
       endpoint: org.broker.lambdaEndpoint,
       credentials: profileOf(profile),
     });
-  const proofOf = async (profile: string): Promise<IdentityProof> =>
+  const proofOf = async (profile: string, request: CredentialRequestInput): Promise<IdentityProof> =>
     buildIdentityProof({
       credentials: await profileOf(profile)(),
       audience: org.broker.audience,
       region: org.broker.region,
       stsEndpoint: org.broker.stsEndpoint,
+      request,
     });
+  /** The request with an identity proof made for it. */
+  const signed = async (
+    profile: string,
+    request: CredentialRequestInput,
+  ): Promise<CredentialRequestInput> => ({
+    ...request,
+    identity: await proofOf(profile, request),
+  });
   const alice = lambdaAs('alice');
   const bob = lambdaAs('bob');
   const fn = DEV_ORG.functionName;
@@ -86,9 +100,7 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
 
   let issued: CredentialResponse | undefined;
   await step(`alice proves who she is and gets credentials for prod through LambdaClient`, async () => {
-    issued = expectCredentials(
-      await invokeBroker(alice, fn, { accountId: 'prod', identity: await proofOf('alice') }),
-    );
+    issued = expectCredentials(await invokeBroker(alice, fn, await signed('alice', { accountId: 'prod' })));
     if (issued.AccountId !== prod.accountId) throw new StepFailed(`credentials lead to ${issued.AccountId}`);
     return `${redactKeyId(issued.AccessKeyId)} as ${issued.AssumedRoleArn}, expiring ${issued.Expiration}`;
   });
@@ -112,7 +124,7 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
 
   await step('bob proves who he is, and the access policy keeps him out of prod', async () =>
     expectError(
-      await invokeBroker(bob, fn, { accountId: 'prod', identity: await proofOf('bob') }),
+      await invokeBroker(bob, fn, await signed('bob', { accountId: 'prod' })),
       'AccessDenied',
       /default-deny/,
     ),
@@ -120,7 +132,7 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
 
   await step('bob gets credentials for staging', async () => {
     const answer = expectCredentials(
-      await invokeBroker(bob, fn, { accountId: 'staging', identity: await proofOf('bob') }),
+      await invokeBroker(bob, fn, await signed('bob', { accountId: 'staging' })),
     );
     return `${redactKeyId(answer.AccessKeyId)} as ${answer.AssumedRoleArn}`;
   });
@@ -130,7 +142,7 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
   );
 
   await step("bob replays alice's proof with the audience changed after signing: refused", async () => {
-    const proof = await proofOf('alice');
+    const proof = await proofOf('alice', { accountId: 'prod' });
     const forged = { ...proof, headers: { ...proof.headers, 'x-stscreds-audience': 'someone-else' } };
     return expectError(
       await invokeBroker(bob, fn, { accountId: 'prod', identity: forged }),
@@ -139,8 +151,17 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
     );
   });
 
+  await step("bob replays alice's proof for prod to ask for staging: refused", async () => {
+    const proof = await proofOf('alice', { accountId: 'prod' });
+    return expectError(
+      await invokeBroker(bob, fn, { accountId: 'staging', identity: proof }),
+      'AccessDenied',
+      /x-stscreds-request-digest does not match this request/,
+    );
+  });
+
   await step('a proof aimed at a host of the caller choosing is refused before any call', async () => {
-    const proof = await proofOf('alice');
+    const proof = await proofOf('alice', { accountId: 'prod' });
     const forged = { ...proof, url: 'http://169.254.169.254/' };
     return expectError(
       await invokeBroker(alice, fn, { accountId: 'prod', identity: forged }),
@@ -151,11 +172,7 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
 
   await step('a duration past the one-hour role-chaining cap is refused', async () =>
     expectError(
-      await invokeBroker(alice, fn, {
-        accountId: 'prod',
-        durationSeconds: 7200,
-        identity: await proofOf('alice'),
-      }),
+      await invokeBroker(alice, fn, await signed('alice', { accountId: 'prod', durationSeconds: 7200 })),
       'ValidationError',
       /role chaining/,
     ),

@@ -82,6 +82,7 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
     const config: BrokerConfig = {
       region: DEV_ORG.region,
       partition: 'aws',
+      proofPartitions: ['aws'],
       defaultRoleName: DEV_ORG.targetRoleName,
       audience: DEV_ORG.audience,
       // Identity proofs may go to this moto, and to no other local endpoint.

@@ -5,7 +5,11 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { buildIdentityProof, invokeBroker } from '@stscreds/client';
-import { credentialResponseSchema, errorResponseSchema } from '@stscreds/contract';
+import {
+  type CredentialRequestInput,
+  credentialResponseSchema,
+  errorResponseSchema,
+} from '@stscreds/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ORG } from '../src/defaults.ts';
 import { type DevOrg, startDevOrg } from '../src/startDevOrg.ts';
@@ -116,8 +120,9 @@ describe('the local organization', () => {
     expect(credentials).toMatch(/\[bob\]/);
   });
 
-  const proofOf = async (profile: string) =>
+  const proofOf = async (profile: string, request: CredentialRequestInput) =>
     buildIdentityProof({
+      request,
       credentials: await fromIni({
         profile,
         filepath: org.paths.credentials,
@@ -130,7 +135,7 @@ describe('the local organization', () => {
   it('gives alice credentials for prod through the real LambdaClient and her profile', async () => {
     const answer = await invokeBroker(lambdaAs('alice'), DEV_ORG.functionName, {
       accountId: '222222222222',
-      identity: await proofOf('alice'),
+      identity: await proofOf('alice', { accountId: '222222222222' }),
     });
     const credentials = credentialResponseSchema.parse(answer);
     const s3 = new S3Client({
@@ -151,7 +156,7 @@ describe('the local organization', () => {
     const bob = lambdaAs('bob');
     const denied = await invokeBroker(bob, DEV_ORG.functionName, {
       accountId: 'prod',
-      identity: await proofOf('bob'),
+      identity: await proofOf('bob', { accountId: 'prod' }),
     });
     expect(errorResponseSchema.parse(denied).error).toMatchObject({
       code: 'AccessDenied',
@@ -159,7 +164,7 @@ describe('the local organization', () => {
     });
     const allowed = await invokeBroker(bob, DEV_ORG.functionName, {
       accountId: 'staging',
-      identity: await proofOf('bob'),
+      identity: await proofOf('bob', { accountId: 'staging' }),
     });
     expect(credentialResponseSchema.parse(allowed).AssumedRoleArn).toBe(
       'arn:aws:sts::333333333333:assumed-role/lambda_sts/aws,iam,,111111111111,user+bob',

@@ -29,7 +29,10 @@ export interface BrokerSettings {
    * @default false
    */
   readonly importRole: boolean;
-  /** The value identity proofs must sign in `x-stscreds-audience`. @default 'stscreds' */
+  /**
+   * The value identity proofs must sign in `x-stscreds-audience`, unique to this deployment.
+   * @default - the function's ARN, `arn:aws:lambda:<region>:<brokerAccountId>:function:<functionName>`
+   */
   readonly audience: string;
   /** @default - `{ kind: 'organization' }` with an organization id, else `{ kind: 'none' }` */
   readonly invokers: BrokerInvokers;

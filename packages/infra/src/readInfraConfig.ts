@@ -161,7 +161,15 @@ const readAccessPolicy = (broker: Reader, baseDir: string): unknown => {
   }
 };
 
-const readBroker = (root: Reader, organizationId: string | undefined, baseDir: string): BrokerSettings => {
+const partitionOfRegion = (region: string): string =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+
+const readBroker = (
+  root: Reader,
+  brokerAccountId: string,
+  organizationId: string | undefined,
+  baseDir: string,
+): BrokerSettings => {
   const broker = root.section('broker');
   broker.unknownKeys([
     'region',
@@ -185,6 +193,7 @@ const readBroker = (root: Reader, organizationId: string | undefined, baseDir: s
   if (!RETENTION_DAYS.includes(logRetentionDays)) {
     broker.fail('logRetentionDays', `must be one of ${RETENTION_DAYS.join(', ')}`);
   }
+  const region = broker.string('region', 'us-west-2', REGION, 'is not a region such as us-west-2');
   const functionName = broker.string('functionName', 'getSTScreds', FUNCTION_NAME, 'is not a function name');
   const functionUrl = broker.boolean('functionUrl', false);
   if (functionUrl && urlFunctionNameOf(functionName).length > 64) {
@@ -193,12 +202,14 @@ const readBroker = (root: Reader, organizationId: string | undefined, baseDir: s
       `may have at most 60 characters with functionUrl: the URL takes a function of its own, ${urlFunctionNameOf('<functionName>')}`,
     );
   }
+  // The function's own ARN: unique to this deployment, and known to whoever knows the function.
+  const functionArn = `arn:${partitionOfRegion(region)}:lambda:${region}:${brokerAccountId}:function:${functionName}`;
   return {
-    region: broker.string('region', 'us-west-2', REGION, 'is not a region such as us-west-2'),
+    region,
     functionName,
     roleName: broker.string('roleName', 'stscreds-broker', ROLE_NAME_PATTERN, 'is not an IAM role name'),
     importRole: broker.boolean('importRole', false),
-    audience: broker.string('audience', 'stscreds', AUDIENCE, 'must be 1-256 printable ASCII characters'),
+    audience: broker.string('audience', functionArn, AUDIENCE, 'must be 1-256 printable ASCII characters'),
     invokers: readInvokers(broker, organizationId),
     functionUrl,
     reservedConcurrency: broker.integer('reservedConcurrency', undefined, 1, 10_000),
@@ -332,7 +343,7 @@ export function readInfraConfig(raw: unknown, options: ReadInfraConfigOptions = 
       'list the target accounts, or give organizationId: the broker must not reach every account',
     );
   }
-  const broker = readBroker(root, organizationId, options.baseDir ?? process.cwd());
+  const broker = readBroker(root, brokerAccountId, organizationId, options.baseDir ?? process.cwd());
   const target = readTarget(root);
   const rollout = readRollout(root, broker.region);
   if (rollout.accountId !== undefined && organizationId === undefined) {

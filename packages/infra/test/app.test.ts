@@ -39,7 +39,7 @@ describe('BrokerStack', () => {
       Environment: {
         Variables: Match.objectEquals({
           STSCREDS_DEFAULT_ROLE_NAME: 'lambda_sts',
-          STSCREDS_AUDIENCE: 'stscreds',
+          STSCREDS_AUDIENCE: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
           STSCREDS_ENTRY: 'invoke',
           STSCREDS_ACCESS_POLICY_SSM_PARAMETER: { Ref: Match.stringLikeRegexp('^AccessPolicyParameter') },
           STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: '300',

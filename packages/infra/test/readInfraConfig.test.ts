@@ -27,7 +27,7 @@ describe('readInfraConfig', () => {
         functionName: 'getSTScreds',
         roleName: 'stscreds-broker',
         importRole: false,
-        audience: 'stscreds',
+        audience: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
         invokers: { kind: 'organization' },
         functionUrl: false,
         reservedConcurrency: undefined,
@@ -56,6 +56,27 @@ describe('readInfraConfig', () => {
       },
     });
     expect(brokerRoleArnOf(config)).toBe('arn:aws:iam::111111111111:role/stscreds-broker');
+  });
+
+  it("defaults the audience to the function's ARN, so that no two deployments share one", () => {
+    const audienceOf = (broker: object, brokerAccountId = '111111111111') =>
+      readInfraConfig({ brokerAccountId, organizationId: 'o-a1b2c3d4e5', broker }).broker.audience;
+    const audiences = [
+      audienceOf({}),
+      audienceOf({}, '999999999999'),
+      audienceOf({ region: 'eu-west-1' }),
+      audienceOf({ functionName: 'getSTScreds-staging' }),
+      audienceOf({ region: 'cn-north-1' }),
+    ];
+    expect(audiences).toEqual([
+      'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
+      'arn:aws:lambda:us-west-2:999999999999:function:getSTScreds',
+      'arn:aws:lambda:eu-west-1:111111111111:function:getSTScreds',
+      'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds-staging',
+      'arn:aws-cn:lambda:cn-north-1:111111111111:function:getSTScreds',
+    ]);
+    expect(audiences).not.toContain('stscreds');
+    expect(audienceOf({ audience: 'my-broker' })).toBe('my-broker');
   });
 
   it('refuses a broker that could reach every account', () => {

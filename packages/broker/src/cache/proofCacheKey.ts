@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { IdentityProof } from '@stscreds/contract';
+import { AUDIENCE_HEADER, type IdentityProof, REQUEST_DIGEST_HEADER } from '@stscreds/contract';
 
 const SIGNED_PARTS = [
   'authorization',
   'x-amz-date',
   'x-amz-security-token',
-  'x-stscreds-audience',
+  AUDIENCE_HEADER,
+  REQUEST_DIGEST_HEADER,
   'content-type',
+  'x-amz-content-sha256',
 ];
 
 /**

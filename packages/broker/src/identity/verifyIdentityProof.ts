@@ -1,29 +1,87 @@
+import {
+  DEFAULT_RETRY_DELAY_BASE,
+  MAXIMUM_RETRY_DELAY,
+  THROTTLING_RETRY_DELAY_BASE,
+} from '@smithy/core/retry';
 import type { IdentityProof } from '@stscreds/contract';
-import { AccessDeniedError, UpstreamError } from '../errors.ts';
+import {
+  type BrokerError,
+  ProofRefusedError,
+  THROTTLED_RETRY_AFTER_SECONDS,
+  ThrottledError,
+  UpstreamError,
+} from '../errors.ts';
+import { isStsThrottlingCode } from '../stsThrottlingCode.ts';
 import { type Caller, toCaller } from './caller.ts';
 import { parseCallerIdentity } from './parseCallerIdentity.ts';
 import { type ProofRules, reconstructProof } from './reconstructProof.ts';
 
 export interface VerifyIdentityProofOptions extends Omit<ProofRules, 'now'> {
-  /** How long STS may take to answer. Default: 3 s. */
+  /** How long one STS attempt may take. Default: 3 s. */
   readonly timeoutMs?: number;
+  /** How long verification may take in all, retries included, such as Lambda's remaining time. */
+  readonly deadlineMs?: number | undefined;
+  /** Attempts in all, as the broker's STS client makes for AssumeRole. Default: 3. */
+  readonly maxAttempts?: number;
+  /** Draws the jitter of the backoff, in [0, 1). Default: `Math.random`. */
+  readonly random?: () => number;
   /** Injectable for tests; the global fetch by default. */
   readonly fetch?: typeof fetch;
+  /** Waits between attempts; injectable so that tests need not wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A monotonic clock in milliseconds, for the deadline. Default: `performance.now`. */
+  readonly monotonic?: () => number;
   readonly now?: () => Date;
 }
 
 const MAX_ANSWER_CHARS = 64 * 1024;
+/** Room kept between the deadline and the last attempt, to answer with a clean error in time. */
+const DEADLINE_MARGIN_MS = 250;
 
-const errorCodeOf = (xml: string): string => /<Code>([A-Za-z.]{1,64})<\/Code>/.exec(xml)?.[1] ?? 'an error';
+const errorCodeOf = (xml: string): string | undefined => /<Code>([A-Za-z.]{1,64})<\/Code>/.exec(xml)?.[1];
+
+/**
+ * A network failure, described by its kind only: the message of a fetch error can quote the
+ * request, headers included, and a header may hold a session token.
+ */
+const networkFailure = (error: unknown): Error => {
+  const name = error instanceof Error ? error.name : typeof error;
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return new Error(`${name}${typeof code === 'string' && /^[A-Z_]{1,32}$/.test(code) ? ` (${code})` : ''}`);
+};
+
+/** One attempt's failure, and whether it is worth another. */
+interface AttemptFailure {
+  readonly error: BrokerError;
+  readonly retry?: 'throttling' | 'transient';
+}
+
+/**
+ * The SDK's standard backoff: full jitter over an exponential ceiling, from a longer base
+ * when throttled. The same constants as the retry strategy of the broker's STS client.
+ */
+const backoffMs = (retry: 'throttling' | 'transient', retried: number, random: () => number): number =>
+  Math.floor(
+    random() *
+      Math.min(
+        MAXIMUM_RETRY_DELAY,
+        (retry === 'throttling' ? THROTTLING_RETRY_DELAY_BASE : DEFAULT_RETRY_DELAY_BASE) * 2 ** retried,
+      ),
+  );
+
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Proves who the caller is: checks the signed GetCallerIdentity proof, rebuilds it, sends it
- * to STS with a short timeout and no redirects, and reads the answer strictly.
+ * to STS with a short timeout and no redirects, and reads the answer strictly. When STS
+ * throttles or fails it tries again, as the SDK does for AssumeRole, within the deadline.
  *
- * @throws {AccessDeniedError} naming the failed check, when the proof is refused.
+ * @throws {ProofRefusedError} naming the failed check, when the proof is refused.
+ * @throws {ThrottledError} when STS still throttles after the retries.
  * @throws {UpstreamError} when STS cannot be reached or fails.
  * @example
- * const caller = await verifyIdentityProof(request.identity, { audience: 'stscreds', extraStsOrigins: [] });
+ * const caller = await verifyIdentityProof(request.identity, { audience, requestDigest,
+ *   partitions: ['aws'], extraStsOrigins: [] });
  * caller.principalArn; // 'arn:aws:iam::111111111111:user/alice'
  */
 export async function verifyIdentityProof(
@@ -31,30 +89,61 @@ export async function verifyIdentityProof(
   options: VerifyIdentityProofOptions,
 ): Promise<Caller> {
   const request = reconstructProof(proof, { ...options, now: options.now?.() ?? new Date() });
-  let response: Response;
-  let answer: string;
-  try {
-    response = await (options.fetch ?? fetch)(request.url, {
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
-    });
-    answer = await response.text();
-  } catch (error) {
-    throw new UpstreamError('STS could not be reached to verify the identity proof', { cause: error });
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const end =
+    options.deadlineMs === undefined ? Infinity : monotonic() + options.deadlineMs - DEADLINE_MARGIN_MS;
+  const timeoutMs = options.timeoutMs ?? 3000;
+
+  const attempt = async (): Promise<string | AttemptFailure> => {
+    let response: Response;
+    let answer: string;
+    try {
+      response = await (options.fetch ?? fetch)(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        redirect: 'manual',
+        // AbortSignal.timeout takes whole milliseconds only.
+        signal: AbortSignal.timeout(Math.max(1, Math.floor(Math.min(timeoutMs, end - monotonic())))),
+      });
+      answer = await response.text();
+    } catch (error) {
+      const late = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const message = late
+        ? 'STS did not answer in time to verify the identity proof'
+        : 'STS could not be reached to verify the identity proof';
+      return { error: new UpstreamError(message, { cause: networkFailure(error) }), retry: 'transient' };
+    }
+    if (response.status === 200) return answer;
+    const code = errorCodeOf(answer.slice(0, MAX_ANSWER_CHARS));
+    if (response.status === 429 || (code !== undefined && isStsThrottlingCode(code))) {
+      const message = `STS is throttling identity-proof verification, even after retries; retry after ${THROTTLED_RETRY_AFTER_SECONDS} s`;
+      return { error: new ThrottledError(message), retry: 'throttling' };
+    }
+    if (response.status >= 500) {
+      const message = `STS failed to verify the identity proof (HTTP ${response.status})`;
+      return { error: new UpstreamError(message), retry: 'transient' };
+    }
+    const message = `Identity proof refused: STS rejected it with ${code ?? 'an error'} (HTTP ${response.status})`;
+    return { error: new ProofRefusedError(message) };
+  };
+
+  const maxAttempts = options.maxAttempts ?? 3;
+  for (let attempted = 1; ; attempted += 1) {
+    const outcome = await attempt();
+    if (typeof outcome === 'string') {
+      const identity = outcome.length <= MAX_ANSWER_CHARS ? parseCallerIdentity(outcome) : undefined;
+      const caller = identity && toCaller(identity.arn, identity.account, 'identity-proof');
+      if (!caller)
+        throw new ProofRefusedError('Identity proof refused: the STS answer is not a caller identity');
+      const partition = caller.arn.split(':')[1] ?? '';
+      if (!(options.partitions as readonly string[]).includes(partition))
+        throw new ProofRefusedError(`Identity proof refused: the caller is of the ${partition} partition`);
+      return caller;
+    }
+    if (!outcome.retry || attempted >= maxAttempts) throw outcome.error;
+    const delay = backoffMs(outcome.retry, attempted - 1, options.random ?? Math.random);
+    if (monotonic() + delay >= end) throw outcome.error;
+    await (options.sleep ?? sleepFor)(delay);
   }
-  if (response.status >= 500) {
-    throw new UpstreamError(`STS failed to verify the identity proof (HTTP ${response.status})`);
-  }
-  if (response.status !== 200) {
-    throw new AccessDeniedError(
-      `Identity proof refused: STS rejected it with ${errorCodeOf(answer.slice(0, MAX_ANSWER_CHARS))} (HTTP ${response.status})`,
-    );
-  }
-  const identity = answer.length <= MAX_ANSWER_CHARS ? parseCallerIdentity(answer) : undefined;
-  const caller = identity && toCaller(identity.arn, identity.account, 'identity-proof');
-  if (!caller) throw new AccessDeniedError('Identity proof refused: the STS answer is not a caller identity');
-  return caller;
 }

@@ -37,7 +37,7 @@ export async function issueCredentials(input: AssumeRoleInput, options: IssueOpt
     const abortSignal =
       options.deadlineMs === undefined
         ? undefined
-        : AbortSignal.timeout(Math.max(1, options.deadlineMs - DEADLINE_MARGIN_MS));
+        : AbortSignal.timeout(Math.max(1, Math.floor(options.deadlineMs - DEADLINE_MARGIN_MS)));
     try {
       return await assumeRole(options.sts, input, abortSignal);
     } finally {

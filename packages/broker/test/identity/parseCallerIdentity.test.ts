@@ -80,4 +80,56 @@ describe('parseCallerIdentity', () => {
   ])('refuses %s', (_, xml) => {
     expect(parseCallerIdentity(xml)).toBeUndefined();
   });
+
+  it.each([
+    ['text before the declaration', `x<?xml version="1.0"?>${result(FIELDS)}`],
+    ['text before the root', `x${result(FIELDS)}`],
+    ['text after the root', `${result(FIELDS)}x`],
+    ['a declaration holding markup', `<?xml version="1.0" <x>?>${result(FIELDS)}`],
+    ['an empty Arn', result(FIELDS.replace('arn:aws:iam::111111111111:user/alice', ''))],
+    ['an empty UserId', result(FIELDS.replace('AIDAEXAMPLE', ''))],
+    ['a blank Arn', result(FIELDS.replace('arn:aws:iam::111111111111:user/alice', '   '))],
+    ['an 11-digit account', result(FIELDS.replace('<Account>111111111111', '<Account>11111111111'))],
+    ['a 13-digit account', result(FIELDS.replace('<Account>111111111111', '<Account>1111111111111'))],
+    [
+      'an account with a letter before it',
+      result(FIELDS.replace('<Account>111111111111', '<Account>a111111111111')),
+    ],
+    [
+      'an account with a letter after it',
+      result(FIELDS.replace('<Account>111111111111', '<Account>111111111111a')),
+    ],
+    ['only two fields and a repeat', result('<Arn>a</Arn><Arn>b</Arn><Account>111111111111</Account>')],
+    [
+      'a field out of the result',
+      result(FIELDS).replace('<ResponseMetadata>', '<Arn>x</Arn><ResponseMetadata>'),
+    ],
+    ['metadata without its request id', result(FIELDS).replace('<RequestId>r</RequestId>', '')],
+    ['markup in the request id', result(FIELDS).replace('<RequestId>r', '<RequestId>r&amp;')],
+    ['a lower-case root', result(FIELDS, 'getcalleridentityresponse')],
+    [
+      'a namespace over http',
+      result(FIELDS, 'GetCallerIdentityResponse', 'http://sts.amazonaws.com/doc/2011-06-15/'),
+    ],
+  ])('refuses %s', (_, xml) => {
+    expect(parseCallerIdentity(xml)).toBeUndefined();
+  });
+
+  it('trims the space around values, and reads the fields in any order', () => {
+    const spaced = result(
+      '<Account> 111111111111 </Account><UserId>\nAIDA\n</UserId><Arn> arn:aws:iam::111111111111:user/a </Arn>',
+    );
+    expect(parseCallerIdentity(spaced)).toEqual({
+      arn: 'arn:aws:iam::111111111111:user/a',
+      account: '111111111111',
+      userId: 'AIDA',
+    });
+  });
+
+  it('reads an answer of exactly 64 KiB, and refuses one character more', () => {
+    const genuine = result(FIELDS);
+    const padded = (size: number) => `${genuine}${' '.repeat(size - genuine.length)}`;
+    expect(parseCallerIdentity(padded(64 * 1024))).toMatchObject({ account: '111111111111' });
+    expect(parseCallerIdentity(padded(64 * 1024 + 1))).toBeUndefined();
+  });
 });

@@ -1,18 +1,20 @@
 import { buildIdentityProof } from '@stscreds/client';
-import type { IdentityProof } from '@stscreds/contract';
+import { type IdentityProof, requestDigest } from '@stscreds/contract';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, UpstreamError } from '../../src/errors.ts';
+import { ProofRefusedError, ThrottledError, UpstreamError } from '../../src/errors.ts';
 import { verifyIdentityProof } from '../../src/identity/verifyIdentityProof.ts';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const IDENTITY = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::111111111111:assumed-role/ci/build-42</Arn><UserId>AROA:build-42</UserId><Account>111111111111</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`;
 
+const REQUEST = { accountId: '222222222222' };
 let proof: IdentityProof;
 beforeAll(async () => {
   proof = await buildIdentityProof({
     credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'secret' },
     audience: 'aud',
     signingDate: NOW,
+    request: REQUEST,
   });
 });
 
@@ -25,12 +27,31 @@ const recorder = (answer: () => Promise<Response>) => {
   return { calls, fake };
 };
 
+const waits: number[] = [];
 const options = (fake: typeof globalThis.fetch) => ({
   audience: 'aud',
+  requestDigest: requestDigest(REQUEST),
+  partitions: ['aws'] as const,
   extraStsOrigins: [],
   fetch: fake,
   now: () => NOW,
+  random: () => 0.5,
+  sleep: async (ms: number) => {
+    waits.push(ms);
+  },
 });
+
+/** Answers in turn, the last one for ever after. */
+const answers = (...made: (() => Response)[]) => {
+  let index = 0;
+  return recorder(async () => (made[Math.min(index++, made.length - 1)] as () => Response)());
+};
+const throttled = () =>
+  new Response(
+    '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>',
+    { status: 400 },
+  );
+const identity = () => new Response(IDENTITY, { status: 200 });
 
 describe('verifyIdentityProof', () => {
   it('sends the rebuilt request without redirects, and normalises the caller', async () => {
@@ -60,7 +81,7 @@ describe('verifyIdentityProof', () => {
     const { calls, fake } = recorder(async () => new Response(IDENTITY));
     await expect(
       verifyIdentityProof({ ...proof, url: 'https://evil.example/' }, options(fake)),
-    ).rejects.toThrow(AccessDeniedError);
+    ).rejects.toThrow(ProofRefusedError);
     expect(calls).toHaveLength(0);
   });
 
@@ -81,7 +102,7 @@ describe('verifyIdentityProof', () => {
     const { fake } = recorder(
       async () => new Response(null, { status: 302, headers: { location: 'https://evil.example/' } }),
     );
-    await expect(verifyIdentityProof(proof, options(fake))).rejects.toThrow(AccessDeniedError);
+    await expect(verifyIdentityProof(proof, options(fake))).rejects.toThrow(ProofRefusedError);
   });
 
   it('denies a 200 that is not a caller identity, or whose ARN and account disagree', async () => {
@@ -96,12 +117,105 @@ describe('verifyIdentityProof', () => {
     );
   });
 
-  it('answers UpstreamError when STS fails or cannot be reached', async () => {
+  it('reads an answer of exactly 64 KiB, and refuses one character more', async () => {
+    const padded = (size: number) => `${IDENTITY}${' '.repeat(size - IDENTITY.length)}`;
+    const exact = recorder(async () => new Response(padded(64 * 1024), { status: 200 }));
+    await expect(verifyIdentityProof(proof, options(exact.fake))).resolves.toMatchObject({
+      accountId: '111111111111',
+    });
+    const over = recorder(async () => new Response(padded(64 * 1024 + 1), { status: 200 }));
+    await expect(verifyIdentityProof(proof, options(over.fake))).rejects.toThrow(/not a caller identity/);
+  });
+
+  it('answers UpstreamError when STS fails or cannot be reached, after three attempts', async () => {
     const failing = recorder(async () => new Response('oops', { status: 503 }));
     await expect(verifyIdentityProof(proof, options(failing.fake))).rejects.toThrow(UpstreamError);
+    expect(failing.calls).toHaveLength(3);
     const unreachable = recorder(async () => {
       throw new TypeError('fetch failed');
     });
     await expect(verifyIdentityProof(proof, options(unreachable.fake))).rejects.toThrow(UpstreamError);
+    expect(unreachable.calls).toHaveLength(3);
+  });
+
+  it('keeps nothing of a network error but its kind, for a fetch error can quote the request', async () => {
+    const token = 'FwoGZXIvYXdzEJr//////////wEaDNoTaRealTokenButLooksLikeOne';
+    const unreachable = recorder(async () => {
+      throw new TypeError(`Headers.append: "${token}" is an invalid header value.`, {
+        cause: Object.assign(new Error(token), { code: 'ECONNRESET' }),
+      });
+    });
+    const error = await verifyIdentityProof(proof, options(unreachable.fake)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).cause).toEqual(new Error('TypeError (ECONNRESET)'));
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('NoTaRealToken');
+  });
+
+  it('answers Throttled, with a retry hint, when STS throttles past three attempts; never a refusal', async () => {
+    const { calls, fake } = answers(throttled);
+    const error = await verifyIdentityProof(proof, options(fake)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect(error).not.toBeInstanceOf(ProofRefusedError);
+    expect((error as Error).message).toMatch(/retry after \d+ s$/);
+    expect(calls).toHaveLength(3);
+    const tooMany = answers(() => new Response('slow down', { status: 429 }));
+    await expect(verifyIdentityProof(proof, options(tooMany.fake))).rejects.toThrow(ThrottledError);
+  });
+
+  it('retries through throttling and faults, with the backoff of the SDK, and verifies', async () => {
+    waits.length = 0;
+    const { calls, fake } = answers(throttled, () => new Response('oops', { status: 500 }), identity);
+    await expect(verifyIdentityProof(proof, options(fake))).resolves.toMatchObject({
+      accountId: '111111111111',
+    });
+    expect(calls).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+    // Full jitter (half, here) under the SDK's ceilings: 500 ms after a throttle, 100 * 2 ms after a second fault.
+    expect(waits).toEqual([250, 100]);
+  });
+
+  it('never retries a refusal', async () => {
+    const { calls, fake } = answers(
+      () =>
+        new Response('<ErrorResponse><Error><Code>ExpiredToken</Code></Error></ErrorResponse>', {
+          status: 403,
+        }),
+    );
+    await expect(verifyIdentityProof(proof, options(fake))).rejects.toThrow(/ExpiredToken/);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('takes a deadline that is not a whole number of milliseconds', async () => {
+    const { fake } = answers(identity);
+    await expect(
+      verifyIdentityProof(proof, { ...options(fake), deadlineMs: 2999.75 }),
+    ).resolves.toMatchObject({
+      accountId: '111111111111',
+    });
+  });
+
+  it('stops retrying when the deadline would pass during the wait', async () => {
+    let clock = 0;
+    const { calls, fake } = answers(throttled);
+    const attempt = verifyIdentityProof(proof, {
+      ...options(fake),
+      deadlineMs: 600,
+      monotonic: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      // The longest backoff: 500 ms after a first throttle, past the deadline's 600 less its margin.
+      random: () => 0.999_999,
+    });
+    await expect(attempt).rejects.toThrow(ThrottledError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('refuses a caller of a partition the broker does not take, even from a listed origin', async () => {
+    const china = IDENTITY.replace('arn:aws:sts::', 'arn:aws-cn:sts::');
+    const { fake } = recorder(async () => new Response(china, { status: 200 }));
+    await expect(verifyIdentityProof(proof, options(fake))).rejects.toThrow(
+      'Identity proof refused: the caller is of the aws-cn partition',
+    );
   });
 });

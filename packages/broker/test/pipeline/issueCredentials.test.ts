@@ -50,7 +50,7 @@ describe('issueCredentials', () => {
     expect(latencies).toHaveLength(1);
   });
 
-  it('gives STS an abort signal only under a deadline, even one shorter than the margin', async () => {
+  it('gives STS an abort signal only under a deadline, even one shorter than the margin or not whole', async () => {
     const signals: (AbortSignal | undefined)[] = [];
     const sts = {
       send: async (_command: unknown, options: { abortSignal?: AbortSignal }) => {
@@ -58,11 +58,11 @@ describe('issueCredentials', () => {
         throw Object.assign(new Error('aborted'), { name: 'TimeoutError' });
       },
     } as unknown as STSClient;
-    for (const deadlineMs of [DEADLINE_MARGIN_MS + 50, 10, undefined]) {
+    for (const deadlineMs of [DEADLINE_MARGIN_MS + 50, DEADLINE_MARGIN_MS + 50.5, 10, undefined]) {
       await expect(issueCredentials(input, { sts, cache: cache(), key: 'k', deadlineMs })).rejects.toThrow(
         UpstreamError,
       );
     }
-    expect(signals.map((signal) => signal instanceof AbortSignal)).toEqual([true, true, false]);
+    expect(signals.map((signal) => signal instanceof AbortSignal)).toEqual([true, true, true, false]);
   });
 });

@@ -75,7 +75,16 @@ export async function runDev(input: DevInput, deps: DevDependencies): Promise<nu
     stateDir: input.stateDir,
     // alice may reach every target, so the state folder's target profiles get their credentials as her.
     credentialProcess: (alias) =>
-      credentialProcessCommand(['get', alias, '--format', 'process', '--profile', 'alice']),
+      credentialProcessCommand([
+        'get',
+        alias,
+        '--format',
+        'process',
+        '--profile',
+        'alice',
+        '--audience',
+        DEV_ORG.audience,
+      ]),
   });
   try {
     describeOrg(org, DEV_ORG, deps.print);

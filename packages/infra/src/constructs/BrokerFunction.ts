@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -22,7 +22,10 @@ export interface BrokerFunctionProps {
   readonly accessPolicyParameter: ssm.IStringParameter;
   /** How long a warm broker keeps the parameter before reading it again. @default 300 */
   readonly accessPolicyMaxAgeSeconds?: number;
-  /** What identity proofs must sign in `x-stscreds-audience`. @default 'stscreds' */
+  /**
+   * What identity proofs must sign in `x-stscreds-audience`: unique to this broker, so that a
+   * proof made for another is refused. @default - the function's ARN
+   */
   readonly audience?: string;
   /** The role assumed when a request names none. @default 'lambda_sts' */
   readonly defaultRoleName?: string;
@@ -121,7 +124,14 @@ export class BrokerFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         STSCREDS_DEFAULT_ROLE_NAME: props.defaultRoleName ?? DEFAULT_ROLE_NAME,
-        STSCREDS_AUDIENCE: props.audience ?? 'stscreds',
+        STSCREDS_AUDIENCE:
+          props.audience ??
+          Stack.of(this).formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: functionName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
         STSCREDS_ENTRY: this.takes,
         STSCREDS_ACCESS_POLICY_SSM_PARAMETER: props.accessPolicyParameter.parameterName,
         STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: String(props.accessPolicyMaxAgeSeconds ?? 300),
