@@ -49,22 +49,24 @@ const isOrigin = (value: string): boolean => {
   }
 };
 
-const origins = z
-  .pipe(
-    z.string(),
-    z.transform((text) =>
-      text
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    ),
-  )
-  .check(
-    z.refine(
-      (list) => list.every(isOrigin),
-      'must list origins such as http://127.0.0.1:5000, comma-separated',
-    ),
-  );
+/** A comma-separated list from the environment, each part trimmed, checked as a whole. */
+const commaList = (valid: (list: string[]) => boolean, message: string) =>
+  z
+    .pipe(
+      z.string(),
+      z.transform((text) =>
+        text
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      ),
+    )
+    .check(z.refine(valid, message));
+
+const origins = commaList(
+  (list) => list.every(isOrigin),
+  'must list origins such as http://127.0.0.1:5000, comma-separated',
+);
 
 /** A whole number from the environment, in decimal digits and within what the code can take. */
 const count = (min: number, max: number, fallback: number) =>
@@ -79,22 +81,10 @@ const count = (min: number, max: number, fallback: number) =>
     fallback,
   );
 
-const partitions = z
-  .pipe(
-    z.string(),
-    z.transform((text) =>
-      text
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    ),
-  )
-  .check(
-    z.refine(
-      (list) => list.length > 0 && list.every((part) => (PARTITIONS as readonly string[]).includes(part)),
-      `must list partitions among ${PARTITIONS.join(', ')}, comma-separated`,
-    ),
-  );
+const partitions = commaList(
+  (list) => list.length > 0 && list.every((part) => (PARTITIONS as readonly string[]).includes(part)),
+  `must list partitions among ${PARTITIONS.join(', ')}, comma-separated`,
+);
 
 const envSchema = z.object({
   AWS_REGION: z
