@@ -30,6 +30,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
     AWS_REGION: DEV_ORG.region,
     STSCREDS_FEDERATION_ENDPOINT: org.federation.url,
+    STSCREDS_AUDIENCE: org.broker.audience,
   };
 });
 afterAll(async () => {

@@ -102,10 +102,14 @@ describe('the local organization', () => {
       functionUrl: org.functionUrl.url,
       federationEndpoint: org.federation.url,
       functionName: 'getSTScreds',
-      audience: expect.any(String),
+      audience: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
       stsEndpoint: org.moto.endpoint,
       region: 'us-west-2',
     });
+    // A client of the local broker finds its audience in env.sh, as it finds the endpoints there.
+    expect(await readFile(org.paths.envScript, 'utf8')).toContain(
+      `export STSCREDS_AUDIENCE='${broker.audience}'`,
+    );
     for (const file of [
       org.paths.credentials,
       org.paths.config,
