@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import {
   DEV_ORG,
   type MotoServer,
@@ -9,7 +10,7 @@ import {
   seedOrganization,
   startMotoServer,
 } from '@stscreds/devorg';
-import { liveIamClients, loadSimulator } from '@stscreds/infra/verify';
+import { liveIamClients, liveLambdaClients, loadSimulator } from '@stscreds/infra/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/commands/verify.ts';
 
@@ -59,6 +60,13 @@ const liveArgs = () => [
   staging,
 ];
 
+const asOperator = () => ({
+  region: DEV_ORG.region,
+  endpoint: moto.endpoint,
+  credentials: async () => org.operator.credentials,
+});
+const [alice, bob] = DEV_ORG.callers.map((c) => `arn:aws:iam::${DEV_ORG.devopsAccountId}:user/${c.name}`);
+
 describe('stscreds verify --live against the local organization', () => {
   it('reads the seeded roles with the SDK and finds every case as designed', async () => {
     const lines: string[] = [];
@@ -73,11 +81,8 @@ describe('stscreds verify --live against the local organization', () => {
       {
         print: (line) => lines.push(line),
         loadSimulator: () => loadSimulator(),
-        iamFor: liveIamClients({
-          region: DEV_ORG.region,
-          endpoint: moto.endpoint,
-          credentials: async () => org.operator.credentials,
-        }),
+        iamFor: liveIamClients(asOperator()),
+        lambdaFor: liveLambdaClients(asOperator()),
       },
     );
     const verdicts = lines
@@ -93,6 +98,10 @@ describe('stscreds verify --live against the local organization', () => {
       `${staging} | lambda_sts | other principal (arn:aws:iam::111111111111:role/stscreds-verify-other-principal) | Denied`,
       `${staging} | lambda_sts | outsider (arn:aws:iam::999999999999:role/lambda_basic_execution) | Denied`,
       `999999999999 | lambda_sts | broker (${org.brokerRoleArn}) | Denied`,
+      `111111111111 | getSTScreds-url | direct invoker (${alice}) | Denied`,
+      `111111111111 | getSTScreds-url | direct invoker (${bob}) | Denied`,
+      `111111111111 | getSTScreds-url | URL caller (${alice}) | Allowed`,
+      `111111111111 | getSTScreds-url | URL caller (${bob}) | Allowed`,
     ]);
     expect(code).toBe(0);
   });
@@ -102,7 +111,7 @@ describe('stscreds verify --live against the local organization', () => {
     expect(stdout).toContain(
       `Credential chain of the deployed roles: broker ${org.brokerRoleArn}, target role lambda_sts, no organization`,
     );
-    expect(stdout).toContain('All 9 cases as expected.');
+    expect(stdout).toContain('All 13 cases as expected.');
     expect(code).toBe(0);
   });
 
@@ -130,7 +139,28 @@ describe('stscreds verify --live against the local organization', () => {
     );
     const { code, stdout } = await cli(liveArgs());
     expect(stdout).toMatch(new RegExp(`✘ +${staging} +lambda_sts +other principal .*Allowed ✘ UNEXPECTED`));
-    expect(stdout).toContain('1 of 9 cases UNEXPECTED:');
+    expect(stdout).toContain('1 of 13 cases UNEXPECTED:');
+    expect(code).toBe(1);
+  });
+
+  it('exits non-zero once another account may invoke the URL function directly', async () => {
+    // As a function that takes both entries would need: a plain invoke grant.
+    const lambda = await liveLambdaClients(asOperator())(DEV_ORG.devopsAccountId);
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'getSTScreds-url',
+        StatementId: 'DirectInvoke',
+        Action: 'lambda:InvokeFunction',
+        Principal: '444444444444',
+      }),
+    );
+    const { code, stdout } = await cli(liveArgs());
+    expect(stdout).toMatch(
+      /✘ +111111111111 +getSTScreds-url +direct invoker \(arn:aws:iam::444444444444:role\/stscreds-verify-forger\) +Allowed ✘ UNEXPECTED +AdministratorAccess .* \+ resource policy DirectInvoke/,
+    );
+    expect(stdout).toContain(
+      'arn:aws:iam::444444444444:role/stscreds-verify-forger cannot invoke getSTScreds-url directly with a forged Function URL event (Lambda): expected Denied, got Allowed',
+    );
     expect(code).toBe(1);
   });
 });

@@ -22,8 +22,10 @@ import {
   managedPolicyArns,
   STS_ASSUME_ROLE_POLICY_NAME,
   targetRoleTrustPolicy,
+  urlFunctionNameOf,
 } from '@stscreds/infra/policies';
 import { DEV_ORG, type DevTarget, sampleBucketName } from './defaults.ts';
+import { seedBrokerFunctions } from './seedBrokerFunctions.ts';
 
 /** An IAM user's long-term keys in the DevOps account. */
 export interface DevUser {
@@ -154,9 +156,19 @@ const seedDevops = async (iam: IAMClient) => {
       ),
     }),
   );
-  const functionArn = `arn:aws:lambda:${DEV_ORG.region}:${DEV_ORG.devopsAccountId}:function:${DEV_ORG.functionName}`;
+  const functionArn = (name: string) =>
+    `arn:aws:lambda:${DEV_ORG.region}:${DEV_ORG.devopsAccountId}:function:${name}`;
+  const urlFunctionArn = functionArn(urlFunctionNameOf(DEV_ORG.functionName));
+  // The invoke function directly; the URL function through its URL only, as Lambda requires.
   const callerPolicy = document([
-    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: functionArn },
+    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: functionArn(DEV_ORG.functionName) },
+    { Effect: 'Allow', Action: 'lambda:InvokeFunctionUrl', Resource: urlFunctionArn },
+    {
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: urlFunctionArn,
+      Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+    },
   ]);
   const callers = [];
   for (const caller of DEV_ORG.callers) callers.push(await createUser(iam, caller.name, callerPolicy));
@@ -225,7 +237,8 @@ const seedMembership = async (endpoint: string, credentials: AwsCredentialIdenti
 /**
  * Seeds the local organization on a moto whose authentication is still off: an organization
  * with the DevOps account as its management account and the targets as members; the DevOps
- * account with the broker's role, its `sts_assumerole` policy and the callers; each target
+ * account with the broker's role, its `sts_assumerole` policy, its two functions (recorded,
+ * not run) and the callers; each target
  * with a `lambda_sts` role that trusts the broker and a sample bucket.
  *
  * @example
@@ -239,6 +252,12 @@ export async function seedOrganization(endpoint: string): Promise<SeededOrganiza
   const devopsIam = new IAMClient(clientConfig(endpoint, devopsSession));
   await createAdminRole(devopsIam);
   const devops = await seedDevops(devopsIam);
+  await seedBrokerFunctions(
+    endpoint,
+    devopsSession,
+    devops.brokerRoleArn,
+    devops.callers.map((c) => c.arn),
+  );
   const targets = await Promise.all(
     DEV_ORG.targets.map((t) => seedTarget(endpoint, t, devops.brokerRoleArn)),
   );

@@ -9,7 +9,7 @@ import type {
 } from './config.ts';
 import { ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, ROLE_NAME_PATTERN } from './policies/constants.ts';
 import { MANAGED_POLICY_PRESETS, type ManagedPolicyPreset } from './policies/managedPolicyArns.ts';
-import { urlFunctionNameOf } from './stacks/urlFunctionNameOf.ts';
+import { urlFunctionNameOf } from './policies/urlFunctionNameOf.ts';
 
 /** The configuration cannot build a safe deployment; `problems` names each field at fault. */
 export class InfraConfigError extends Error {

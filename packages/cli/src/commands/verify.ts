@@ -23,6 +23,8 @@ export interface VerifyDependencies {
   readonly loadSimulator: () => Promise<Simulator>;
   /** Live: an IAM client that reads the given account. */
   readonly iamFor: ReadLiveChainOptions['iamFor'];
+  /** Live: a Lambda client for the broker's account, to read its functions. */
+  readonly lambdaFor?: ReadLiveChainOptions['lambdaFor'];
 }
 
 /** Exit codes: 0 every case as expected, 1 an unexpected result, 2 nothing could be verified. */
@@ -43,13 +45,14 @@ const readModel = async (input: VerifyInput, deps: VerifyDependencies): Promise<
     targetRoleName: input.targetRole,
     organizationId: input.organizationId,
     iamFor: deps.iamFor,
+    ...(deps.lambdaFor && { lambdaFor: deps.lambdaFor }),
   });
 };
 
 /**
- * `stscreds verify`: simulates the whole credential chain (the broker's identity policies
- * and each target role's trust policy) for the cases that must be allowed and those that
- * must be denied, and prints account × role × caller → Allowed or Denied, with the reason.
+ * `stscreds verify`: simulates the whole credential chain (the broker's identity policies,
+ * each target role's trust policy, and the resource policies of the broker's functions) for
+ * the cases that must be allowed and those that must be denied, and prints account × role × caller → Allowed or Denied, with the reason.
  *
  * @example
  * await runVerify({ dir: 'cdk.out', live: false, accounts: [], targetRole: 'lambda_sts' }, deps);
@@ -130,12 +133,10 @@ Examples:
         },
       ) => {
         const globals = readGlobalOptions(program);
-        const { liveIamClients, loadSimulator } = await infra();
-        const iamFor = liveIamClients({
-          region: globals.region,
-          profile: globals.profile,
-          readRoleName: options.readRole,
-        });
+        const { liveIamClients, liveLambdaClients, loadSimulator } = await infra();
+        const clients = { region: globals.region, profile: globals.profile, readRoleName: options.readRole };
+        const iamFor = liveIamClients(clients);
+        const lambdaFor = liveLambdaClients(clients);
         setExitCode(
           await runVerify(
             {
@@ -150,6 +151,7 @@ Examples:
               print: (line) => process.stdout.write(`${line}\n`),
               loadSimulator: () => loadSimulator(),
               iamFor,
+              lambdaFor,
             },
           ),
         );

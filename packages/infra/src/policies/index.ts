@@ -15,3 +15,4 @@ export { PolicyBuilderError } from './PolicyBuilderError.ts';
 export type { PolicyConditions, PolicyDocument, PolicyPrincipal, PolicyStatement } from './policyDocument.ts';
 export type { TargetRoleTrustPolicyOptions } from './targetRoleTrustPolicy.ts';
 export { targetRoleTrustPolicy } from './targetRoleTrustPolicy.ts';
+export { urlFunctionNameOf } from './urlFunctionNameOf.ts';

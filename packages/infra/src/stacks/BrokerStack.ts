@@ -8,7 +8,7 @@ import { AccessPolicyParameter } from '../constructs/AccessPolicyParameter.ts';
 import { BrokerAlarms } from '../constructs/BrokerAlarms.ts';
 import { BrokerExecutionRole } from '../constructs/BrokerExecutionRole.ts';
 import { BrokerFunction } from '../constructs/BrokerFunction.ts';
-import { urlFunctionNameOf } from './urlFunctionNameOf.ts';
+import { urlFunctionNameOf } from '../policies/urlFunctionNameOf.ts';
 
 export interface BrokerStackProps extends StackProps {
   readonly config: StsCredsInfraConfig;

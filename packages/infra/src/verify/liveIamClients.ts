@@ -1,4 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -27,6 +28,31 @@ export interface LiveIamClientsOptions {
  * const iam = await iamFor('222222222222');
  */
 export function liveIamClients(options: LiveIamClientsOptions): (accountId: string) => Promise<IAMClient> {
+  return liveClientsFor(options, (config) => new IAMClient(config));
+}
+
+/**
+ * The same for Lambda clients, in the options' region: to read the broker's functions.
+ *
+ * @example
+ * const lambdaFor = liveLambdaClients({ region: 'us-west-2', profile: 'audit' });
+ */
+export function liveLambdaClients(
+  options: LiveIamClientsOptions,
+): (accountId: string) => Promise<LambdaClient> {
+  return liveClientsFor(options, (config) => new LambdaClient(config));
+}
+
+interface ClientConfig {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly credentials: AwsCredentialIdentityProvider;
+}
+
+const liveClientsFor = <T>(
+  options: LiveIamClientsOptions,
+  construct: (config: ClientConfig) => T,
+): ((accountId: string) => Promise<T>) => {
   const base =
     options.credentials ??
     (options.profile ? fromIni({ profile: options.profile }) : fromNodeProviderChain());
@@ -38,7 +64,7 @@ export function liveIamClients(options: LiveIamClientsOptions): (accountId: stri
       .then((identity) => identity.Account);
     return home;
   };
-  const clients = new Map<string, IAMClient>();
+  const clients = new Map<string, T>();
   return async (accountId) => {
     const known = clients.get(accountId);
     if (known) return known;
@@ -53,8 +79,8 @@ export function liveIamClients(options: LiveIamClientsOptions): (accountId: stri
             masterCredentials: base,
             clientConfig: config,
           });
-    const client = new IAMClient({ ...config, credentials });
+    const client = construct({ ...config, credentials });
     clients.set(accountId, client);
     return client;
   };
-}
+};

@@ -6,10 +6,13 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ChainModel, ChainTarget, NamedPolicy } from './ChainModel.ts';
 import { decodePolicyDocument as documentOf } from './decodePolicyDocument.ts';
 import { ChainInputError } from './errors.ts';
+import { readLiveFunctions } from './readLiveFunctions.ts';
 import { readRoleTrustPolicy as readTrustPolicy } from './readRoleTrustPolicy.ts';
+import { urlFunctionNotes } from './urlFunctionNotes.ts';
 
 export interface ReadLiveChainOptions {
   /** The broker's execution role. */
@@ -22,6 +25,8 @@ export interface ReadLiveChainOptions {
   readonly organizationId?: string | undefined;
   /** An IAM client that reads the given account. */
   readonly iamFor: (accountId: string) => Promise<IAMClient>;
+  /** A Lambda client for the broker's account and region, to read its functions. @default - functions not read */
+  readonly lambdaFor?: (accountId: string) => Promise<LambdaClient>;
 }
 
 const ROLE_ARN = /^arn:([\w-]+):iam::([0-9]{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
@@ -60,7 +65,8 @@ const readRolePolicies = async (iam: IAMClient, roleName: string): Promise<Named
 /**
  * Reads the credential chain as deployed, through the IAM API: the broker role's inline and
  * attached policies in its account, and the target role's trust policy in each target
- * account. A missing target role is kept, so that verification reports it.
+ * account; with `lambdaFor`, the functions that run as the broker role, with their resource
+ * policies, through the Lambda API. A missing target role is kept, so that verification reports it.
  *
  * @throws {ChainInputError} for a broker role ARN that is malformed or names no role.
  * @example
@@ -88,12 +94,16 @@ export async function readLiveChain(options: ReadLiveChainOptions): Promise<Chai
       source: `IAM in ${accountId}`,
     });
   }
+  const functions = options.lambdaFor
+    ? await readLiveFunctions(await options.lambdaFor(brokerAccount), options.brokerRoleArn, partition)
+    : undefined;
   return {
     partition,
     organizationId: options.organizationId,
     broker: { roleArn: options.brokerRoleArn, accountId: brokerAccount, policies },
     targetRoleName,
     targets,
-    notes: [],
+    ...(functions && { functions }),
+    notes: functions ? urlFunctionNotes(functions) : ['the functions were not read: no Lambda client'],
   };
 }
