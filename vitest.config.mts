@@ -27,6 +27,7 @@ export default defineConfig({
           name: 'integration',
           include: ['packages/*/test/**/*.int.test.ts', 'examples/*/test/**/*.int.test.ts'],
           setupFiles: ['test/secretGuard.ts'],
+          globalSetup: ['test/bundleCliOnce.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

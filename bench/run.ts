@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: the broker's size, cold start, warm latency, client fan-in and a day at
- * organization scale, measured in one run, written to bench/results.json and checked
+ * organization scale, measured in one run, written to bench/out/results.json (ignored by git) and checked
  * against their targets. Ratios are compared within the run, never against fixed times.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDevOrg } from '@stscreds/devorg';
@@ -54,7 +54,9 @@ try {
     client,
     scale,
   };
-  await writeFile(resolve(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const out = resolve(import.meta.dirname, 'out');
+  await mkdir(out, { recursive: true });
+  await writeFile(resolve(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
   const rows: [string, string, string, boolean][] = [
     [
@@ -93,7 +95,7 @@ try {
   console.log(`\n${'measure'.padEnd(width)}  result  (target)`);
   for (const [name, value, target, met] of rows)
     console.log(`${name.padEnd(width)}  ${value}  (${target}) ${met ? 'met' : 'MISSED'}`);
-  console.log(`\nwritten to bench/results.json`);
+  console.log(`\nwritten to bench/out/results.json`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -1,20 +1,13 @@
 #!/usr/bin/env node
-// The sources are TypeScript; tsx loads them without a build step, and the workspace packages
-// resolve to their sources (the `@stscreds/source` export condition) however node was started.
-import { register as registerHooks } from 'node:module';
-import { register } from 'tsx/esm/api';
+// The CLI runs from its bundle, built at pack time (`npm run build` in packages/cli).
+import module from 'node:module';
 
-// The AWS SDK warns on every start under Node.js 20 about its future support; a command whose
-// output other programs read (credential_process, eval) must not carry that noise.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning, ...rest) => {
-  const text = typeof warning === 'string' ? warning : `${warning?.name}: ${warning?.message}`;
-  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
-  if (type === 'NodeVersionSupportWarning' || text.includes('NodeVersionSupportWarning')) return;
-  emitWarning(warning, ...rest);
-};
-
-registerHooks('../../../scripts/sourceConditionHooks.mjs', import.meta.url);
-register();
-const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv);
+// Node.js 22.1 and later keep the compiled bundle between runs: every AWS call may start this CLI.
+module.enableCompileCache?.();
+try {
+  await import('../dist/stscreds.mjs');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('stscreds.mjs')) throw error;
+  process.stderr.write('stscreds: the bundle is missing; run `npm run build -w @stscreds/cli` first\n');
+  process.exitCode = 1;
+}

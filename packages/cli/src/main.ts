@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { registerConsoleCommand } from './commands/console.ts';
 import { registerDevCommand } from './commands/dev.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
@@ -9,7 +10,7 @@ import { registerProfileCommand } from './commands/profile.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWhoamiCommand } from './commands/whoami.ts';
-import { describeFailure, EXIT_CODES } from './exitCodes.ts';
+import { EXIT_CODES } from './exitCodes.ts';
 import { addGlobalOptions } from './globalOptions.ts';
 
 const untilInterrupted = (): Promise<void> =>
@@ -38,13 +39,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = addGlobalOptions(
     new Command('stscreds')
       .description('cross-account AWS credentials from the getSTScreds broker')
+      .version(packageJson.version, '-V, --version', "print stscreds' version")
       .exitOverride()
-      .showHelpAfterError(),
+      .showHelpAfterError()
+      .configureHelp({ showGlobalOptions: true }),
   ).addHelpText(
     'after',
     `
 Exit codes: 0 ok, 1 unexpected, 2 usage, 3 AccessDenied, 4 ValidationError, 5 Throttled,
-6 UpstreamError, 7 InternalError; exec answers its command's own.`,
+6 UpstreamError, 7 InternalError, 141 the reader closed the output pipe. exec answers its
+command's own (127 not found, 126 not executable). policy explain answers 0 allow, 1 deny,
+2 invalid; verify 0 as expected, 1 unexpected, 2 cannot verify.`,
   );
   registerGetCommand(program, setExitCode);
   registerExecCommand(program, setExitCode);
@@ -64,6 +69,8 @@ Exit codes: 0 ok, 1 unexpected, 2 usage, 3 AccessDenied, 4 ValidationError, 5 Th
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : EXIT_CODES.Usage;
     }
+    // Loaded only on failure: it knows the client's error classes.
+    const { describeFailure } = await import('./describeFailure.ts');
     const failure = describeFailure(error);
     process.stderr.write(`${failure.line}\n`);
     return failure.code;

@@ -199,6 +199,17 @@ describe('stscreds exec', () => {
     expect(result.stdout).toMatch(/ stscreds-dev-staging-333333333333\n$/);
   });
 
+  it('answers 127 for a command that is not there and 126 for one that cannot run, as shells do', async () => {
+    const missing = await cli(['exec', 'staging', '--profile', 'alice', '--', join(work, 'no-such-command')]);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toMatch(/no-such-command: command not found\n$/);
+    const notExecutable = join(work, 'not-executable.sh');
+    await writeFile(notExecutable, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    const refused = await cli(['exec', 'staging', '--profile', 'alice', '--', notExecutable]);
+    expect(refused.code).toBe(126);
+    expect(refused.stderr).toMatch(/not-executable\.sh: permission denied\n$/);
+  });
+
   it('passes a signal death back as 128 + its number', async () => {
     const result = await cli([
       'exec',

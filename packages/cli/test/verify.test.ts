@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { brokerAssumeRolePolicy, targetRoleTrustPolicy } from '@stscreds/infra/policies';
 import { loadSimulator, SimulatorMissingError } from '@stscreds/infra/verify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runVerify, type VerifyDependencies, type VerifyInput } from '../src/commands/verify.ts';
+import {
+  runVerify,
+  simulatorLocation,
+  type VerifyDependencies,
+  type VerifyInput,
+} from '../src/commands/verify.ts';
 import { main } from '../src/main.ts';
 
 const BROKER = 'arn:aws:iam::111111111111:role/stscreds-broker';
@@ -292,5 +297,15 @@ describe('stscreds verify over a cdk.out folder', () => {
       usage.mockRestore();
     }
     expect(written.join('')).toContain('All 5 cases as expected.');
+  });
+});
+
+describe('simulatorLocation', () => {
+  it('answers where the simulator loads from, or nothing when it cannot be found', () => {
+    expect(simulatorLocation()).toMatch(/node_modules\/@cloud-copilot\/iam-simulate\//);
+    const missing = (name: string): string => {
+      throw Object.assign(new Error(`Cannot find package '${name}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+    };
+    expect(simulatorLocation(missing)).toBeUndefined();
   });
 });

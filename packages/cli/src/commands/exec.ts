@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { fromStsCreds } from '@stscreds/client';
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
-import { startCredentialServer } from '../server/startCredentialServer.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
 import { fetchCredentials } from './get.ts';
 
@@ -42,6 +40,9 @@ export function childEnvironment(
   return { ...env, ...credentials };
 }
 
+const NOT_FOUND = 127;
+const CANNOT_RUN = 126;
+
 const run = (command: readonly string[], env: NodeJS.ProcessEnv): Promise<number> =>
   new Promise((resolve, reject) => {
     const [file, ...args] = command;
@@ -55,9 +56,15 @@ const run = (command: readonly string[], env: NodeJS.ProcessEnv): Promise<number
     const done = (): void => {
       for (const [signal, handler] of handlers) process.off(signal, handler);
     };
-    child.once('error', (error) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
       done();
-      reject(new Error(`cannot run ${file}: ${error.message}`));
+      // As shells answer: 127 when the command is not found, 126 when it cannot be run.
+      const code = error.code === 'ENOENT' ? NOT_FOUND : error.code === 'EACCES' ? CANNOT_RUN : undefined;
+      if (code === undefined) return reject(new Error(`cannot run ${file}: ${error.message}`));
+      process.stderr.write(
+        `stscreds: ${file}: ${code === NOT_FOUND ? 'command not found' : 'permission denied'}\n`,
+      );
+      resolve(code);
     });
     child.once('exit', (code, signal) => {
       done();
@@ -81,6 +88,10 @@ export async function runExec(
 ): Promise<number> {
   const request = toRequestOptions(input, globals);
   if (input.server) {
+    const [{ fromStsCreds }, { startCredentialServer }] = await Promise.all([
+      import('../brokerClient.ts'),
+      import('../server/startCredentialServer.ts'),
+    ]);
     const server = await startCredentialServer(fromStsCreds(request));
     try {
       return await run(

@@ -1,8 +1,6 @@
-import { createCredentialRequester, type StsCredsRequestOptions } from '@stscreds/client';
+import type { StsCredsRequestOptions } from '@stscreds/client';
 import type { CredentialResponse } from '@stscreds/contract';
-import { redactKeyId } from '@stscreds/contract';
-import type { Command } from 'commander';
-import { cachedCredentials } from '../cache/cachedCredentials.ts';
+import { type Command, Option } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
 
@@ -81,8 +79,11 @@ export async function fetchCredentials(
   _globals: GlobalOptions,
   options: { cache: boolean; cacheDir?: string | undefined; note?: (line: string) => void },
 ): Promise<CredentialResponse> {
+  // The SDK's clients are loaded only when a command runs, so that every command starts fast.
+  const { createCredentialRequester } = await import('../brokerClient.ts');
   const requester = createCredentialRequester(request);
   if (!options.cache) return requester.request();
+  const { cachedCredentials } = await import('../cache/cachedCredentials.ts');
   return cachedCredentials(await requester.cacheKey(), () => requester.request(), {
     ...(options.cacheDir && { dir: options.cacheDir }),
     ...(options.note && { note: options.note }),
@@ -106,6 +107,7 @@ export async function runGet(
     note: deps.note,
   });
   if (globals.verbose) {
+    const { redactKeyId } = await import('@stscreds/contract');
     deps.note(
       `stscreds: ${redactKeyId(credentials.AccessKeyId)} for ${credentials.AssumedRoleArn}, expiring ${credentials.Expiration}`,
     );
@@ -120,7 +122,11 @@ export function registerGetCommand(program: Command, setExitCode: (code: number)
       .command('get')
       .argument('<account>', 'the target account id, or an alias of the access policy')
       .description('print credentials for a target account')
-      .option('--format <format>', `json, process (credential_process), env or shell`, 'json')
+      .addOption(
+        new Option('--format <format>', 'json, process (credential_process), env or shell')
+          .choices(FORMATS)
+          .default('json'),
+      )
       .option('--no-cache', 'always ask the broker, and keep nothing on disk'),
   )
     .addHelpText(
@@ -132,9 +138,6 @@ Examples:
   $ eval "$(stscreds get staging --format shell)"`,
     )
     .action(async (account: string, options: Omit<GetInput, 'account'>) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
-      }
       setExitCode(
         await runGet({ ...options, account }, readGlobalOptions(program), {
           print: (text) => process.stdout.write(`${text}\n`),

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { AccessPolicy, Caller } from '@stscreds/broker';
-import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
 import { type Command, InvalidArgumentError } from 'commander';
 
 export interface PolicyCheckInput {
@@ -145,10 +144,15 @@ export function registerPolicyCommand(program: Command, setExitCode: (code: numb
     )
     .option('--caller <arn>', 'the caller ARN (omit for an unverified caller)')
     .requiredOption('--account <id|alias>', 'the target account id or alias')
-    .option('--role <name>', 'the target role', DEFAULT_ROLE_NAME)
+    .option('--role <name>', "the target role (default: the broker's, lambda_sts)")
     .option('--duration <seconds>', 'the requested duration', durationOption)
     .action(
-      async (file: string, options: { caller?: string; account: string; role: string; duration?: number }) =>
-        setExitCode(await runPolicyExplain({ file, ...options }, deps)),
+      async (
+        file: string,
+        options: { caller?: string; account: string; role?: string; duration?: number },
+      ) => {
+        const role = options.role ?? (await import('@stscreds/contract')).DEFAULT_ROLE_NAME;
+        setExitCode(await runPolicyExplain({ file, ...options, role }, deps));
+      },
     );
 }

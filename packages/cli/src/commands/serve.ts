@@ -1,8 +1,5 @@
-import { fromStsCreds } from '@stscreds/client';
 import type { Command } from 'commander';
-import { describeFailure } from '../exitCodes.ts';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
-import { startCredentialServer } from '../server/startCredentialServer.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
 
 export interface ServeDependencies {
@@ -23,6 +20,11 @@ export async function runServe(
   globals: GlobalOptions,
   deps: ServeDependencies,
 ): Promise<number> {
+  const [{ fromStsCreds }, { startCredentialServer }, { describeFailure }] = await Promise.all([
+    import('../brokerClient.ts'),
+    import('../server/startCredentialServer.ts'),
+    import('../describeFailure.ts'),
+  ]);
   const server = await startCredentialServer(fromStsCreds(toRequestOptions(input, globals)), (error) =>
     deps.note(describeFailure(error).line),
   );

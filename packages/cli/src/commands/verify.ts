@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { ChainModel, ReadLiveChainOptions, Simulator } from '@stscreds/infra/verify';
 import { type Command, InvalidArgumentError } from 'commander';
 import { readGlobalOptions } from '../globalOptions.ts';
@@ -30,6 +31,27 @@ export interface VerifyDependencies {
 /** Exit codes: 0 every case as expected, 1 an unexpected result, 2 nothing could be verified. */
 const UNEXPECTED = 1;
 const CANNOT_VERIFY = 2;
+
+const SIMULATOR = '@cloud-copilot/iam-simulate';
+
+/** Where the optional simulator would load from, if it is installed where this CLI can load it. */
+export function simulatorLocation(
+  resolveModule: (name: string) => string = import.meta.resolve,
+): string | undefined {
+  try {
+    return resolveModule(SIMULATOR);
+  } catch {
+    return undefined;
+  }
+}
+
+const simulatorHelp = (): string => {
+  const location = simulatorLocation();
+  return location
+    ? `Uses the optional IAM simulator (${SIMULATOR}, AGPL-3.0), installed at\n${fileURLToPath(location)}.`
+    : `Needs the optional IAM simulator (${SIMULATOR}, AGPL-3.0), which is not installed where stscreds
+is: npm install ${SIMULATOR} there (npm install -g ${SIMULATOR} beside a global stscreds).`;
+};
 
 /** The infra package is loaded only when verify runs, so that other commands start fast. */
 const infra = () => import('@stscreds/infra/verify');
@@ -112,8 +134,8 @@ export function registerVerifyCommand(program: Command, setExitCode: (code: numb
     )
     .addHelpText(
       'after',
-      `
-Needs the optional IAM simulator: npm install --save-dev @cloud-copilot/iam-simulate
+      () => `
+${simulatorHelp()}
 
 Examples:
   $ stscreds verify packages/infra/cdk.out

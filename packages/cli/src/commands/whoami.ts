@@ -1,6 +1,3 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { resolveStsEndpoint } from '@stscreds/client';
-import { redactKeyId } from '@stscreds/contract';
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
@@ -19,6 +16,12 @@ export async function runWhoami(
   globals: GlobalOptions,
   print: (line: string) => void,
 ): Promise<number> {
+  const [{ GetCallerIdentityCommand, STSClient }, { resolveStsEndpoint }, { redactKeyId }] =
+    await Promise.all([
+      import('@aws-sdk/client-sts'),
+      import('../brokerClient.ts'),
+      import('@stscreds/contract'),
+    ]);
   const c = await fetchCredentials(toRequestOptions(input, globals), globals, { cache: input.cache });
   const sts = new STSClient({
     region: globals.region,

@@ -1,0 +1,111 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { build, type Metafile, type Plugin } from 'esbuild';
+
+/** The package's root: `packages/cli`. */
+const PACKAGE = resolve(import.meta.dirname, '..');
+
+/** Left out of the bundle: the optional, AGPL-licensed IAM simulator that `verify` loads if installed. */
+export const EXTERNAL = ['@cloud-copilot/iam-simulate'];
+
+export interface BundleCliOptions {
+  /** Where to write the bundle. Default: the package's `dist`. */
+  readonly outdir?: string;
+}
+
+export interface CliBundle {
+  /** The entry file that `bin/stscreds.js` imports. */
+  readonly entry: string;
+  /** The esbuild metafile, for measuring what each command loads. */
+  readonly metafile: Metafile;
+  /** Output files written because their content changed. */
+  readonly written: number;
+}
+
+/** The workspace's packages, bundled from their sources. */
+const WORKSPACE = resolve(PACKAGE, '..');
+
+/**
+ * The workspace's own modules have no side effect on import, so the bundle may leave out
+ * whatever a command imports but never uses, as the AWS SDK's packages declare of themselves.
+ */
+const workspaceWithoutSideEffects: Plugin = {
+  name: 'workspace-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /^(\.|@stscreds\/)/ }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      if (args.path.startsWith('.') && !args.importer.startsWith(WORKSPACE)) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolving',
+      });
+      const own = resolved.path.startsWith(WORKSPACE) && !resolved.path.includes('/node_modules/');
+      return resolved.errors.length > 0 || !own ? undefined : { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
+/** Writes a file only when its content changed, by rename, so that a running CLI never reads half a file. */
+const writeIfChanged = async (path: string, contents: Uint8Array): Promise<boolean> => {
+  const before = await readFile(path).catch(() => undefined);
+  if (before && Buffer.compare(before, contents) === 0) return false;
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, contents);
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  return true;
+};
+
+/**
+ * Bundles the CLI for Node.js: one ES module entry, `stscreds.mjs`, and chunks that each
+ * command imports on demand, so that a command loads only what it runs. Everything but the
+ * optional simulator is inside; nothing is transpiled when the CLI runs.
+ *
+ * @example
+ * const { entry } = await bundleCli({ outdir: 'dist' });
+ */
+export async function bundleCli(options: BundleCliOptions = {}): Promise<CliBundle> {
+  const outdir = resolve(options.outdir ?? join(PACKAGE, 'dist'));
+  const result = await build({
+    entryPoints: { stscreds: join(PACKAGE, 'src/bin.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // The workspace's packages are bundled from their sources.
+    conditions: ['@stscreds/source'],
+    // The ES module builds, which can be tree-shaken, before the CommonJS ones.
+    mainFields: ['module', 'main'],
+    external: EXTERNAL,
+    plugins: [workspaceWithoutSideEffects],
+    // Some dependencies still call require(); this gives them one in an ES module.
+    banner: {
+      js: "import { createRequire as __stscredsRequire } from 'node:module'; const require = __stscredsRequire(import.meta.url);",
+    },
+    metafile: true,
+    write: false,
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+  let written = 0;
+  for (const file of result.outputFiles) if (await writeIfChanged(file.path, file.contents)) written += 1;
+  // Chunks of earlier builds, whose names held another content hash.
+  const current = new Set(result.outputFiles.map((file) => file.path));
+  const previous = await readdir(outdir, { recursive: true, withFileTypes: true });
+  for (const entry of previous) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile() && !current.has(path)) await rm(path, { force: true });
+  }
+  return { entry: join(outdir, 'stscreds.mjs'), metafile: result.metafile, written };
+}
