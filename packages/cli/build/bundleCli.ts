@@ -83,8 +83,10 @@ export async function bundleCli(options: BundleCliOptions = {}): Promise<CliBund
     format: 'esm',
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    // The workspace's packages are bundled from their sources.
-    conditions: ['@stscreds/source'],
+    // The workspace's packages are bundled from their sources, and packages' ES module builds
+    // preferred, as esbuild does by default: they can be tree-shaken, and a dynamic import of
+    // one keeps its named exports, which a CommonJS module split into a chunk would lose.
+    conditions: ['@stscreds/source', 'module'],
     // The ES module builds, which can be tree-shaken, before the CommonJS ones.
     mainFields: ['module', 'main'],
     external: EXTERNAL,
@@ -98,6 +100,14 @@ export async function bundleCli(options: BundleCliOptions = {}): Promise<CliBund
     legalComments: 'linked',
     logLevel: 'warning',
   });
+  // A CommonJS module that a dynamic import splits into a chunk exports only `default`, and
+  // `const { name } = await import(…)` then finds nothing where Node.js would find `name`.
+  const defaultOnly = Object.values(result.metafile.outputs)
+    .filter((output) => output.entryPoint && output.exports.length === 1 && output.exports[0] === 'default')
+    .map((output) => output.entryPoint);
+  if (defaultOnly.length > 0) {
+    throw new Error(`dynamically imported CommonJS would lose its named exports: ${defaultOnly.join(', ')}`);
+  }
   let written = 0;
   for (const file of result.outputFiles) if (await writeIfChanged(file.path, file.contents)) written += 1;
   // Chunks of earlier builds, whose names held another content hash.
