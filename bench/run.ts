@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the broker's size, cold start, warm latency, client fan-in and a day at
+ * `npm run bench`: the broker's size, cold start, warm latency, client fan-in, the start of
+ * the CLI as it installs from its packed tarball, and a day at
  * organization scale, measured in one run, written to bench/out/results.json (ignored by git) and checked
  * against their targets. Ratios are compared within the run, never against fixed times.
  */
@@ -8,6 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDevOrg } from '@stscreds/devorg';
 import { bundleBoth } from './bundle.ts';
+import { type CliTimes, installPackedCli, measureCli } from './cli.ts';
 import { measureClient } from './client.ts';
 import { measureColdStart } from './coldStart.ts';
 import { simulateScale } from './scale.ts';
@@ -21,14 +23,19 @@ try {
   say('cold starts…');
   const coldStart = await measureColdStart(bundles.broker, bundles.baseline);
   say('warm requests against the local organization…');
+  say('packing and installing the CLI…');
+  const bin = await installPackedCli(join(work, 'cli'));
   const org = await startDevOrg({ stateDir: join(work, 'state') });
   let warm: Awaited<ReturnType<typeof measureWarm>>;
   let client: Awaited<ReturnType<typeof measureClient>>;
+  let cli: CliTimes;
   try {
     warm = await measureWarm(org);
     // The client's one invoke is a miss the report need not show in the broker's log.
     org.logger.setLogLevel('WARN');
     client = await measureClient(org);
+    say('the installed CLI against node -e 0…');
+    cli = await measureCli(org, bin, join(work, 'cli-cache'));
   } finally {
     await org.stop();
   }
@@ -52,6 +59,7 @@ try {
     coldStart,
     warm,
     client,
+    cli,
     scale,
   };
   const out = resolve(import.meta.dirname, 'out');
@@ -84,6 +92,18 @@ try {
       warm.missRatio <= 1.1,
     ],
     ['client invokes for 1,000 calls', String(client.invokes), '1', client.invokes === 1],
+    [
+      'credential_process, warm cache / node -e 0',
+      `${cli.cached.wallMs.toFixed(0)} / ${cli.node.wallMs.toFixed(0)} ms = ${cli.cachedRatio.toFixed(2)} (CPU ${cli.cached.cpuMs.toFixed(0)} / ${cli.node.cpuMs.toFixed(0)} ms = ${cli.cachedCpuRatio.toFixed(2)})`,
+      '≤ 2.0, aim 1.5',
+      cli.cachedRatio <= 2,
+    ],
+    [
+      'get --no-cache − node -e 0 − round trip',
+      `${cli.uncached.wallMs.toFixed(0)} − ${cli.node.wallMs.toFixed(0)} − ${cli.roundTripMs.toFixed(0)} ms = ${cli.uncachedOverheadMs.toFixed(0)} ms (CPU ${cli.uncached.cpuMs.toFixed(0)} ms)`,
+      '≤ 30 ms',
+      cli.uncachedOverheadMs <= 30,
+    ],
     [
       'peak STS rps, one day',
       `${scale.peakStsRps} (steady ${scale.steadyStsRps.toFixed(1)}); ${scale.stsCallsCached} calls vs ${scale.stsCallsUncached} uncached`,

@@ -8,6 +8,9 @@ const PACKAGE = resolve(import.meta.dirname, '..');
 /** Left out of the bundle: the optional, AGPL-licensed IAM simulator that `verify` loads if installed. */
 export const EXTERNAL = ['@cloud-copilot/iam-simulate'];
 
+/** CommonJS packages that the CLI imports on demand and reads through their `default` export. */
+const READ_BY_DEFAULT = ['proper-lockfile'];
+
 export interface BundleCliOptions {
   /** Where to write the bundle. Default: the package's `dist`. */
   readonly outdir?: string;
@@ -43,6 +46,73 @@ const workspaceWithoutSideEffects: Plugin = {
       });
       const own = resolved.path.startsWith(WORKSPACE) && !resolved.path.includes('/node_modules/');
       return resolved.errors.length > 0 || !own ? undefined : { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
+/** What a barrel (an index.ts that only re-exports) exports: each name, and the module and name it comes from. */
+const barrelExports = (barrel: string, source: string): Map<string, { from: string; name: string }> => {
+  const names = new Map<string, { from: string; name: string }>();
+  for (const [, typeOnly, list = '', from = ''] of source.matchAll(
+    /export\s+(type\s+)?\{([^}]*)\}\s*from\s*'([^']+)'/g,
+  )) {
+    if (typeOnly) continue;
+    for (const item of list.split(',').map((part) => part.trim())) {
+      if (!item || item.startsWith('type ')) continue;
+      const [name = '', alias = name] = item.split(/\s+as\s+/);
+      names.set(alias, { from: resolve(dirname(barrel), from), name });
+    }
+  }
+  return names;
+};
+
+const IMPORT_FROM_WORKSPACE = /(import|export)\s+\{([^}]*)\}\s*from\s*'(@stscreds\/[^']+)'\s*;/g;
+
+/**
+ * Imports of a workspace package's barrel go straight to the modules that define the names.
+ * esbuild splits code into chunks by file, and follows all of a barrel's re-exports that any
+ * chunk uses: one light name imported from a barrel on the start-up path would otherwise pull
+ * into it the heavy modules that a command loads on demand from the same barrel.
+ */
+const workspaceWithoutBarrels: Plugin = {
+  name: 'workspace-without-barrels',
+  setup(build) {
+    const barrels = new Map<string, Promise<Map<string, { from: string; name: string }>>>();
+    const exportsOf = (barrel: string) => {
+      let names = barrels.get(barrel);
+      if (!names) {
+        names = readFile(barrel, 'utf8').then((source) => barrelExports(barrel, source));
+        barrels.set(barrel, names);
+      }
+      return names;
+    };
+    build.onLoad({ filter: /\/packages\/[^/]+\/src\/.*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      let contents = '';
+      let last = 0;
+      for (const match of source.matchAll(IMPORT_FROM_WORKSPACE)) {
+        const [statement, keyword = '', list = '', specifier = ''] = match;
+        const resolved = await build.resolve(specifier, {
+          kind: 'import-statement',
+          resolveDir: dirname(args.path),
+        });
+        const names = resolved.errors.length > 0 ? undefined : await exportsOf(resolved.path);
+        const items = list
+          .split(',')
+          .map((part) => part.trim())
+          .filter((item) => item && !item.startsWith('type '));
+        const direct = items.map((item) => {
+          const [name = '', alias = name] = item.split(/\s+as\s+/);
+          const origin = names?.get(name);
+          return origin
+            ? `${keyword} { ${origin.name} as ${alias} } from ${JSON.stringify(origin.from)};`
+            : undefined;
+        });
+        if (direct.some((line) => line === undefined)) continue;
+        contents += source.slice(last, match.index) + direct.join(' ');
+        last = match.index + statement.length;
+      }
+      return { contents: contents + source.slice(last), loader: 'ts' };
     });
   },
 };
@@ -90,7 +160,7 @@ export async function bundleCli(options: BundleCliOptions = {}): Promise<CliBund
     // The ES module builds, which can be tree-shaken, before the CommonJS ones.
     mainFields: ['module', 'main'],
     external: EXTERNAL,
-    plugins: [workspaceWithoutSideEffects],
+    plugins: [workspaceWithoutSideEffects, workspaceWithoutBarrels],
     // Some dependencies still call require(); this gives them one in an ES module.
     banner: {
       js: "import { createRequire as __stscredsRequire } from 'node:module'; const require = __stscredsRequire(import.meta.url);",
@@ -104,7 +174,8 @@ export async function bundleCli(options: BundleCliOptions = {}): Promise<CliBund
   // `const { name } = await import(…)` then finds nothing where Node.js would find `name`.
   const defaultOnly = Object.values(result.metafile.outputs)
     .filter((output) => output.entryPoint && output.exports.length === 1 && output.exports[0] === 'default')
-    .map((output) => output.entryPoint);
+    .map((output) => output.entryPoint)
+    .filter((entry) => !READ_BY_DEFAULT.some((name) => entry?.includes(`node_modules/${name}/`)));
   if (defaultOnly.length > 0) {
     throw new Error(`dynamically imported CommonJS would lose its named exports: ${defaultOnly.join(', ')}`);
   }

@@ -25,6 +25,8 @@ export type { CredentialRequester, StsCredsRequestOptions } from './requestCrede
 export { createCredentialRequester } from './requestCredentials.ts';
 export type { ResolveAudienceOptions } from './resolveAudience.ts';
 export { resolveAudience } from './resolveAudience.ts';
+export type { ResolvedRequest } from './resolveRequest.ts';
+export { resolveRequest } from './resolveRequest.ts';
 export type { ResolveStsEndpointOptions } from './resolveStsEndpoint.ts';
 export { resolveStsEndpoint } from './resolveStsEndpoint.ts';
 export type { RetryDelayOptions } from './retryDelay.ts';

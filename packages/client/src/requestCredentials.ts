@@ -1,15 +1,12 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { CredentialRequestInput, CredentialResponse } from '@stscreds/contract';
+import type { CredentialResponse } from '@stscreds/contract';
 import { buildIdentityProof } from './buildIdentityProof.ts';
-import { configuredEndpoint } from './configuredEndpoint.ts';
 import { stsCredsErrorOf } from './errors.ts';
 import { invokeBroker } from './invokeBroker.ts';
 import { postFunctionUrl } from './postFunctionUrl.ts';
-import { requestCacheKey } from './requestCacheKey.ts';
-import { resolveAudience } from './resolveAudience.ts';
-import { resolveStsEndpoint } from './resolveStsEndpoint.ts';
+import { resolveRequest } from './resolveRequest.ts';
 
 /** What to ask the broker for, and how to reach it. */
 export interface StsCredsRequestOptions {
@@ -60,19 +57,6 @@ export interface CredentialRequester {
   cacheKey(): Promise<string>;
 }
 
-/** Stand-ins for injected Lambda clients: one client, one broker. */
-const clientIds = new WeakMap<LambdaClient, string>();
-let clientsSeen = 0;
-const clientId = (client: LambdaClient): string => {
-  let id = clientIds.get(client);
-  if (id === undefined) {
-    clientsSeen += 1;
-    id = `injected-client-${clientsSeen}`;
-    clientIds.set(client, id);
-  }
-  return id;
-};
-
 /**
  * Prepares calls to the broker: the caller's credentials, the identity proof signed for the
  * STS endpoint the caller's SDK resolves, the Lambda client, and strict reading of the answer.
@@ -83,8 +67,6 @@ const clientId = (client: LambdaClient): string => {
  * const credentials = await requester.request();
  */
 export function createCredentialRequester(options: StsCredsRequestOptions): CredentialRequester {
-  const region = options.region ?? 'us-west-2';
-  const functionName = options.functionName ?? 'getSTScreds';
   const provider: AwsCredentialIdentityProvider =
     typeof options.credentials === 'function'
       ? options.credentials
@@ -93,30 +75,14 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         : options.profile
           ? fromIni({ profile: options.profile })
           : fromNodeProviderChain();
-  // Read when a proof is signed: the Function URL path signs none, and needs no audience.
-  const audience = (): string => resolveAudience({ audience: options.audience, functionName });
-  const stsRegion = options.stsRegion ?? region;
-  // Resolved once, for both the client and the cache key, so the key names the endpoint that
-  // answers. The SDK reads configured endpoints for AWS_PROFILE only; a profile given here counts too.
-  let lambdaEndpoint: Promise<string | undefined> | undefined;
-  const resolveLambdaEndpoint = (): Promise<string | undefined> => {
-    lambdaEndpoint ??= options.endpoint
-      ? Promise.resolve(options.endpoint)
-      : configuredEndpoint('lambda', { profile: options.profile });
-    return lambdaEndpoint;
-  };
-  let stsEndpoint: Promise<string> | undefined;
-  const resolveSts = (): Promise<string> => {
-    stsEndpoint ??= resolveStsEndpoint({ region: stsRegion, profile: options.profile });
-    return stsEndpoint;
-  };
+  const resolved = resolveRequest(options);
   let lambda: Promise<LambdaClient> | undefined =
     options.lambdaClient && Promise.resolve(options.lambdaClient);
   const lambdaClient = (): Promise<LambdaClient> => {
     lambda ??= (async () => {
-      const endpoint = await resolveLambdaEndpoint();
+      const endpoint = await resolved.lambdaEndpoint();
       return new LambdaClient({
-        region,
+        region: resolved.region,
         credentials: provider,
         ...(options.profile && { profile: options.profile }),
         ...(endpoint && { endpoint }),
@@ -124,51 +90,32 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
     })();
     return lambda;
   };
-  const body: CredentialRequestInput = {
-    accountId: options.accountId,
-    ...(options.roleName && { roleName: options.roleName }),
-    ...(options.sessionName && { sessionName: options.sessionName }),
-    ...(options.durationSeconds && { durationSeconds: options.durationSeconds }),
-    ...(options.policy && { policy: options.policy }),
-    ...(options.policyArns?.length && { policyArns: [...options.policyArns] }),
-  };
-
   return {
     callerCredentials: () => provider(),
     request: async () => {
       if (options.functionUrl) {
-        const answer = await postFunctionUrl(body, {
+        const answer = await postFunctionUrl(resolved.body, {
           url: options.functionUrl,
           credentials: await provider(),
-          region,
+          region: resolved.region,
         });
         if ('error' in answer) throw stsCredsErrorOf(answer.error);
         return answer;
       }
       const identity = await buildIdentityProof({
         credentials: await provider(),
-        audience: audience(),
-        region: stsRegion,
-        stsEndpoint: await resolveSts(),
-        request: body,
+        audience: resolved.audience(),
+        region: resolved.stsRegion,
+        stsEndpoint: await resolved.stsEndpoint(),
+        request: resolved.body,
       });
-      const answer = await invokeBroker(await lambdaClient(), functionName, { ...body, identity });
+      const answer = await invokeBroker(await lambdaClient(), resolved.functionName, {
+        ...resolved.body,
+        identity,
+      });
       if ('error' in answer) throw stsCredsErrorOf(answer.error);
       return answer;
     },
-    cacheKey: async () =>
-      requestCacheKey({
-        caller: await provider(),
-        lambdaEndpoint: options.lambdaClient
-          ? clientId(options.lambdaClient)
-          : ((await resolveLambdaEndpoint()) ?? `aws-default`),
-        functionName,
-        region,
-        functionUrl: options.functionUrl,
-        audience: options.functionUrl ? '' : audience(),
-        stsRegion,
-        stsEndpoint: options.functionUrl ? undefined : await resolveSts(),
-        body,
-      }),
+    cacheKey: async () => resolved.cacheKey(await provider()),
   };
 }

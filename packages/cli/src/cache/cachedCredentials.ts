@@ -5,7 +5,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isStsCredsRefusal, retryDelay } from '@stscreds/client';
 import { type CredentialResponse, credentialResponseSchema } from '@stscreds/contract';
-import { lock } from 'proper-lockfile';
 import { untrustedReason } from './untrustedReason.ts';
 
 /** The AWS CLI runs credential_process again once less than 15 minutes remain; never serve less while the broker answers. */
@@ -163,6 +162,8 @@ export async function cachedCredentials(
   if (lockState !== 'missing' && lockState !== 'trusted') return bypass(`its lock ${lockState}`);
 
   const pollMs = options.lockPollMs ?? 250;
+  // Loaded only on a miss: a cache hit takes no lock. A CommonJS module, read through its default.
+  const { lock } = (await import('proper-lockfile')).default;
   const release = await lock(path, {
     realpath: false,
     stale: 30_000,

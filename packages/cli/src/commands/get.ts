@@ -1,6 +1,7 @@
-import type { StsCredsRequestOptions } from '@stscreds/client';
+import { resolveRequest, type StsCredsRequestOptions } from '@stscreds/client';
 import type { CredentialResponse } from '@stscreds/contract';
 import { type Command, Option } from 'commander';
+import { staticCallerCredentials } from '../cache/staticCallerCredentials.ts';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
 
@@ -72,19 +73,33 @@ export function formatCredentials(c: CredentialResponse, format: Format, shell: 
  * the requester's: the caller (its access key id and a digest of its secret, from its own
  * credentials, so no STS call) and everything that decides the answer as resolved, the Lambda
  * endpoint that answers included, whether it came from `--endpoint`, `AWS_ENDPOINT_URL_LAMBDA`,
- * `AWS_ENDPOINT_URL` or the profile's `services` section.
+ * `AWS_ENDPOINT_URL` or the profile's `services` section. For a caller of static keys, the
+ * key is computed, and a cached answer served, without loading the AWS SDK's clients.
  */
 export async function fetchCredentials(
   request: StsCredsRequestOptions,
   _globals: GlobalOptions,
   options: { cache: boolean; cacheDir?: string | undefined; note?: (line: string) => void },
 ): Promise<CredentialResponse> {
-  // The SDK's clients are loaded only when a command runs, so that every command starts fast.
-  const { createCredentialRequester } = await import('../brokerClient.ts');
-  const requester = createCredentialRequester(request);
-  if (!options.cache) return requester.request();
+  // The SDK's clients are loaded only when the broker is asked: a cache hit needs none of them.
+  const requester = async () => (await import('../brokerClient.ts')).createCredentialRequester(request);
+  if (!options.cache) return (await requester()).request();
+  // Static keys are read as the SDK reads them, without loading its credential providers;
+  // for any other caller the SDK resolves the credentials.
+  const staticCaller = await staticCallerCredentials(request.profile);
+  const key = staticCaller
+    ? await resolveRequest(request).cacheKey(staticCaller)
+    : await (await requester()).cacheKey();
+  const fetch = async (): Promise<CredentialResponse> => {
+    const fetcher = await requester();
+    // What is cached under the key must have been asked for by the caller the key names.
+    if (staticCaller && (await fetcher.cacheKey()) !== key) {
+      throw new Error("the caller's credentials changed while stscreds read them; run it again");
+    }
+    return fetcher.request();
+  };
   const { cachedCredentials } = await import('../cache/cachedCredentials.ts');
-  return cachedCredentials(await requester.cacheKey(), () => requester.request(), {
+  return cachedCredentials(key, fetch, {
     ...(options.cacheDir && { dir: options.cacheDir }),
     ...(options.note && { note: options.note }),
   });

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli } from '../build/bundleCli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'stscreds-bundle-'));
+let metafile: Metafile;
+beforeAll(async () => {
+  ({ metafile } = await bundleCli({ outdir: dir }));
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The source files that loading `entry` runs: its output and every chunk it imports statically. */
+const loadedBy = (entry: string): string[] => {
+  const outputs = Object.entries(metafile.outputs);
+  const start = outputs.find(([, output]) => output.entryPoint?.endsWith(entry))?.[0];
+  if (!start) throw new Error(`no chunk for ${entry}`);
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(start);
+  return [...seen].flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {}));
+};
+
+const HEAVY = [
+  '@aws-sdk/client-lambda',
+  '@aws-sdk/client-sts',
+  '@aws-sdk/credential-providers',
+  '@aws-sdk/credential-provider-node',
+  'packages/client/src/requestCredentials.ts',
+  'packages/devorg/',
+  'packages/infra/',
+  'packages/broker/',
+  'proper-lockfile',
+];
+
+describe('the CLI bundle', () => {
+  it('starts without the SDK clients, the broker, the local organization or verify', () => {
+    const loaded = loadedBy('packages/cli/src/bin.ts');
+    for (const heavy of HEAVY) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);
+    expect(loaded.filter((file) => file.includes('/zod/'))).toEqual([]);
+  });
+
+  it('serves a cache hit with no SDK client and no lock', () => {
+    const loaded = loadedBy('packages/cli/src/cache/cachedCredentials.ts');
+    for (const heavy of HEAVY) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);
+  });
+
+  it('leaves out only the optional simulator', () => {
+    const external = Object.values(metafile.outputs).flatMap((output) =>
+      output.imports
+        .filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path))
+        .map((i) => i.path),
+    );
+    expect([...new Set(external)]).toEqual(['@cloud-copilot/iam-simulate']);
+  });
+});
