@@ -102,6 +102,36 @@ describe('createHandler on the Function URL', () => {
     );
   });
 
+  it("gives STS Lambda's remaining time as a deadline, as on the invoke path", async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    // An STS that never answers, but gives up when the broker's deadline aborts it.
+    const hanging = {
+      send: (_command: unknown, options: { abortSignal?: AbortSignal } = {}) => {
+        signals.push(options.abortSignal);
+        return new Promise((_resolve, reject) => {
+          options.abortSignal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('aborted'), { name: 'TimeoutError' })),
+          );
+        });
+      },
+    } as unknown as STSClient;
+    const config = testConfig({ entry: 'url' });
+    const run = createHandler({
+      config,
+      sts: hanging,
+      logger: verboseLogger(),
+      loadPolicy: loadAccessPolicy(config.policySource),
+    });
+    const { result } = await captureOutput(() =>
+      run(urlEvent(), { ...context(), getRemainingTimeInMillis: () => 600 }),
+    );
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+    expect(JSON.parse((result as FunctionUrlResult).body)).toMatchObject({
+      error: { code: 'UpstreamError', message: 'STS did not answer in time' },
+    });
+  });
+
   it('reads a base64 body', async () => {
     issue();
     expect((await call('url', urlEvent({ base64: true }))).statusCode).toBe(200);

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +49,45 @@ describe('BrokerFunction', () => {
     // The sources were bundled, dependencies included: nothing is left to resolve at run time.
     expect(code).not.toMatch(/from\s*["']@stscreds\//);
     expect(code).toContain('getSTScreds');
+  }, 60_000);
+
+  it("defaults the audience to the function's own ARN, so that no two brokers share one", () => {
+    const audienceIn = (env?: { account: string; region: string }, functionName?: string) => {
+      const stack = new Stack(new App(), 'Broker', env ? { env } : {});
+      const role = new iam.Role(stack, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
+      const accessPolicyParameter = new ssm.StringParameter(stack, 'Policy', { stringValue: '{}' });
+      new BrokerFunction(stack, 'Broker', {
+        role,
+        accessPolicyParameter,
+        ...(functionName && { functionName }),
+      });
+      const fn = Object.values(
+        Template.fromStack(stack).findResources('AWS::Lambda::Function') as Record<
+          string,
+          { Properties: { Environment: { Variables: Record<string, unknown> } } }
+        >,
+      )[0];
+      return fn?.Properties.Environment.Variables.STSCREDS_AUDIENCE;
+    };
+    /** The ARN as CloudFormation will write it, with each pseudo-parameter named. */
+    const rendered = (value: unknown): string => {
+      if (typeof value === 'string') return value;
+      const [, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      return parts
+        .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
+        .join('');
+    };
+    expect(rendered(audienceIn({ account: '111111111111', region: 'eu-west-1' }))).toBe(
+      'arn:<AWS::Partition>:lambda:eu-west-1:111111111111:function:getSTScreds',
+    );
+    expect(rendered(audienceIn({ account: '222222222222', region: 'eu-west-1' }, 'other'))).toBe(
+      'arn:<AWS::Partition>:lambda:eu-west-1:222222222222:function:other',
+    );
+    // Without an environment, the ARN is resolved at deploy time from the stack's own account.
+    expect(rendered(audienceIn())).toBe(
+      'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:getSTScreds',
+    );
   }, 60_000);
 });
