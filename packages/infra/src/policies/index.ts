@@ -15,4 +15,6 @@ export { PolicyBuilderError } from './PolicyBuilderError.ts';
 export type { PolicyConditions, PolicyDocument, PolicyPrincipal, PolicyStatement } from './policyDocument.ts';
 export type { TargetRoleTrustPolicyOptions } from './targetRoleTrustPolicy.ts';
 export { targetRoleTrustPolicy } from './targetRoleTrustPolicy.ts';
+export type { UrlFunctionGuardPolicyOptions } from './urlFunctionGuardPolicy.ts';
+export { urlFunctionGuardPolicy } from './urlFunctionGuardPolicy.ts';
 export { urlFunctionNameOf } from './urlFunctionNameOf.ts';
