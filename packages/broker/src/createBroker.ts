@@ -102,12 +102,18 @@ export function createBroker(deps: BrokerDependencies): Broker {
       facts = { ...facts, caller };
 
       const roleName = request.roleName ?? config.defaultRoleName;
-      const decision = authorize(policy, caller, {
-        account: request.accountId,
-        roleName,
-        durationSeconds: request.durationSeconds,
-        policyArns: request.policyArns,
-      });
+      const decision = authorize(
+        policy,
+        caller,
+        {
+          account: request.accountId,
+          roleName,
+          durationSeconds: request.durationSeconds,
+          policy: request.policy,
+          policyArns: request.policyArns,
+        },
+        { brokerAccountId: config.accountId },
+      );
       const targetRoleArn = `arn:${config.partition}:iam::${decision.accountId}:role/${roleName}`;
       facts = { ...facts, decision, targetRoleArn };
       if (decision.effect === 'deny') {
@@ -123,7 +129,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
         roleName,
         sessionName: session.sessionName,
         durationSeconds: decision.durationSeconds,
-        policy: request.policy,
+        policy: decision.policy,
         policyArns: decision.policyArns,
         sourceIdentity: session.sourceIdentity,
         tags: session.tags,

@@ -55,7 +55,7 @@ export { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 export { mapStsError } from './mapStsError.ts';
 export type { AccessPolicyDocument, AccessRule } from './policy/accessPolicySchema.ts';
 export { accessPolicySchema } from './policy/accessPolicySchema.ts';
-export type { AccessRequest, Allowed, Decision, Denied } from './policy/authorize.ts';
+export type { AccessRequest, Allowed, AuthorizeContext, Decision, Denied } from './policy/authorize.ts';
 export { authorize } from './policy/authorize.ts';
 export type { AccessPolicyLoader, AccessPolicySource } from './policy/loadAccessPolicy.ts';
 export { loadAccessPolicy } from './policy/loadAccessPolicy.ts';
@@ -63,6 +63,8 @@ export { matchesPattern } from './policy/matchesPattern.ts';
 export type { AccessPolicy } from './policy/parseAccessPolicy.ts';
 export { AccessPolicyError, parseAccessPolicy } from './policy/parseAccessPolicy.ts';
 export { resolveAccount } from './policy/resolveAccount.ts';
+export type { ReviewContext } from './policy/reviewAccessPolicy.ts';
+export { reviewAccessPolicy } from './policy/reviewAccessPolicy.ts';
 export type { BrokerConfig, BrokerEntry } from './readBrokerConfig.ts';
 export { BrokerConfigError, readBrokerConfig } from './readBrokerConfig.ts';
 

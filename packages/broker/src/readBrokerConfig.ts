@@ -19,6 +19,11 @@ export interface BrokerConfig {
   readonly partition: Partition;
   /** The partitions whose STS may verify identity proofs: the broker's own unless configured. */
   readonly proofPartitions: readonly Partition[];
+  /**
+   * The broker's own account (`STSCREDS_BROKER_ACCOUNT_ID`), whose callers the access policy
+   * always trusts. Unset, only the policy's `trustedCallerAccounts` are trusted.
+   */
+  readonly accountId?: string | undefined;
   /** The target role assumed when a request names none. */
   readonly defaultRoleName: string;
   /**
@@ -90,6 +95,9 @@ const envSchema = z.object({
   AWS_REGION: z
     .string()
     .check(z.regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2')),
+  STSCREDS_BROKER_ACCOUNT_ID: z.optional(
+    z.string().check(z.regex(/^[0-9]{12}$/, 'must be a 12-digit account id')),
+  ),
   STSCREDS_DEFAULT_ROLE_NAME: z._default(
     z.string().check(z.regex(ROLE_NAME, 'must be an IAM role name')),
     DEFAULT_ROLE_NAME,
@@ -168,6 +176,7 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     region: parsed.AWS_REGION,
     partition,
     proofPartitions: (parsed.STSCREDS_PROOF_PARTITIONS as Partition[] | undefined) ?? [partition],
+    ...(parsed.STSCREDS_BROKER_ACCOUNT_ID && { accountId: parsed.STSCREDS_BROKER_ACCOUNT_ID }),
     defaultRoleName: parsed.STSCREDS_DEFAULT_ROLE_NAME,
     audience: parsed.STSCREDS_AUDIENCE,
     extraStsOrigins: parsed.STSCREDS_EXTRA_STS_ORIGINS,

@@ -96,6 +96,7 @@ const configFor = (overrides: Partial<BrokerConfig> = {}): BrokerConfig => ({
   region: DEV_ORG.region,
   partition: 'aws',
   proofPartitions: ['aws'],
+  accountId: DEV_ORG.devopsAccountId,
   defaultRoleName: DEV_ORG.targetRoleName,
   audience: AUDIENCE,
   extraStsOrigins: [moto.endpoint],

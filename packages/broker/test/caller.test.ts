@@ -120,3 +120,22 @@ describe('toCaller refuses ARNs STS never reports for a caller', () => {
     expect(toCaller(arn, '111111111111', 'identity-proof')).toBeUndefined();
   });
 });
+
+describe('toCaller anchors its patterns at both ends', () => {
+  it.each([
+    'xarn:aws:sts::111111111111:assumed-role/ci/build-42',
+    'arn:aws:sts::111111111111:assumed-role/ci/build-42/more',
+    'arn:aws:sts::111111111111:assumed-role/ci/build-42:x',
+    'arn:aws:sts::111111111111:assumed-role/ci/build-42 ',
+    'arn:aws:sts::111111111111:assumed-role/ci/build-42\n',
+    'arn:aws-cnx:sts::111111111111:assumed-role/ci/build-42',
+    'arn:xaws:sts::111111111111:assumed-role/ci/build-42',
+    'xarn:aws:iam::111111111111:user/alice',
+    'arn:aws:iam::111111111111:user/alice:x',
+    'arn:aws:iam::111111111111:rootx',
+    'arn:aws:sts::111111111111:federated-user/bob/x',
+    'arn:awsx:iam::111111111111:user/alice',
+  ])('refuses %j', (arn) => {
+    expect(toCaller(arn, '111111111111', 'identity-proof')).toBeUndefined();
+  });
+});

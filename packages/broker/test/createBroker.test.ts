@@ -104,36 +104,96 @@ describe('createBroker', () => {
     ]);
   });
 
-  it('passes session policies on, with the rule forced scope-down the caller cannot remove', async () => {
-    issue();
+  describe('session policies', () => {
     const policy = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
     });
-    const scoped = alicePolicy([
-      {
-        id: 'alice-deploy-readonly',
-        effect: 'allow',
-        callers: [ALICE],
-        accounts: ['prod'],
-        roles: ['deploy'],
-        policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
-        maxDurationSeconds: 900,
+    const READONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    // alice's only way to deploy is the scoped rule: nothing else she could fall through to.
+    const scoped = JSON.stringify({
+      version: 1,
+      aliases: { prod: '222222222222' },
+      rules: [
+        {
+          id: 'alice-deploy-readonly',
+          effect: 'allow',
+          callers: [ALICE],
+          accounts: ['prod'],
+          roles: ['deploy'],
+          policyArns: [READONLY],
+          maxDurationSeconds: 900,
+        },
+      ],
+    });
+
+    it("passes the caller's session policies on under a rule that forces none", async () => {
+      issue();
+      await ask({ accountId: 'prod', sessionName: 'build-42', policy, policyArns: [ADMIN], identity: PROOF });
+      expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
+        RoleArn: 'arn:aws:iam::222222222222:role/lambda_sts',
+        RoleSessionName: expect.stringMatching(/^build-42=[\w-]{22}$/),
+        Policy: policy,
+        PolicyArns: [{ arn: ADMIN }],
+        SourceIdentity: 'aws,iam,,111111111111,user+alice',
+      });
+    });
+
+    it('sends exactly the forced scope-down under a rule that forces one', async () => {
+      issue();
+      await ask({ accountId: 'prod', roleName: 'deploy', identity: PROOF }, {}, scoped);
+      const [input] = stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input);
+      expect(input).toMatchObject({ RoleArn: 'arn:aws:iam::222222222222:role/deploy', DurationSeconds: 900 });
+      expect(input?.PolicyArns).toEqual([{ arn: READONLY }]);
+      expect(input?.Policy).toBeUndefined();
+    });
+
+    it.each([
+      ['an inline allow-everything policy', { policy }],
+      ['AdministratorAccess beside the forced policy', { policyArns: [ADMIN, READONLY] }],
+      ['both', { policy, policyArns: [ADMIN] }],
+    ])(
+      'refuses a caller that would widen a forced scope-down with %s, before any STS call',
+      async (_, widen) => {
+        issue();
+        const { result, lines } = await ask(
+          { accountId: 'prod', roleName: 'deploy', identity: PROOF, ...widen },
+          {},
+          scoped,
+        );
+        expect(result).toEqual({
+          error: {
+            code: 'AccessDenied',
+            message: `Access denied: rule alice-deploy-readonly forces the session policies ${READONLY}: it takes no policy, and no policyArns beyond those, from the caller (alice-deploy-readonly)`,
+            requestId: 'req-1',
+          },
+        });
+        expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+        expect(audits(lines)).toEqual([
+          expect.objectContaining({ outcome: 'denied', ruleId: 'alice-deploy-readonly' }),
+        ]);
       },
-    ]);
-    await ask(
-      { accountId: 'prod', roleName: 'deploy', sessionName: 'build-42', policy, identity: PROOF },
-      {},
-      scoped,
     );
-    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
-      RoleArn: 'arn:aws:iam::222222222222:role/deploy',
-      RoleSessionName: expect.stringMatching(/^build-42=[\w-]{22}$/),
-      DurationSeconds: 900,
-      Policy: policy,
-      PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
-      SourceIdentity: 'aws,iam,,111111111111,user+alice',
+  });
+
+  it('denies a caller of an account the policy does not trust, before any STS call', async () => {
+    issue();
+    const stranger = 'arn:aws:iam::999999999999:user/alice';
+    const open = alicePolicy([
+      { id: 'anyone', effect: 'allow', callers: ['*'], accounts: ['*'], roles: ['*'] },
+    ]);
+    const verifyProof = async () => ({
+      arn: stranger,
+      principalArn: stranger,
+      accountId: '999999999999',
+      verifiedBy: 'identity-proof' as const,
     });
+    const { result } = await ask({ accountId: 'prod', identity: PROOF }, { verifyProof }, open);
+    expect(result).toMatchObject({
+      error: { code: 'AccessDenied', message: expect.stringMatching(/\(untrusted-account\)$/) },
+    });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 
   it('answers ValidationError and makes no STS call for a malformed request', async () => {

@@ -47,6 +47,7 @@ export const testConfig = (overrides: Partial<BrokerConfig> = {}): BrokerConfig 
   region: 'us-west-2',
   partition: 'aws',
   proofPartitions: ['aws'],
+  accountId: '111111111111',
   defaultRoleName: 'lambda_sts',
   audience: 'stscreds-test',
   extraStsOrigins: [],

@@ -45,6 +45,7 @@ export const sampleBucketName = (target: DevTarget): string =>
 export const devAccessPolicy = () => ({
   version: 1,
   allowUnverifiedCallers: false,
+  trustedCallerAccounts: [DEV_ORG.devopsAccountId],
   aliases: Object.fromEntries(DEV_ORG.targets.map((t) => [t.alias, t.accountId])),
   rules: DEV_ORG.callers.map((caller) => ({
     id: `${caller.name}-${caller.targets.join('-')}`,

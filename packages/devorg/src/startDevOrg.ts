@@ -83,6 +83,7 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       region: DEV_ORG.region,
       partition: 'aws',
       proofPartitions: ['aws'],
+      accountId: DEV_ORG.devopsAccountId,
       defaultRoleName: DEV_ORG.targetRoleName,
       audience: DEV_ORG.audience,
       // Identity proofs may go to this moto, and to no other local endpoint.

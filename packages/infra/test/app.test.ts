@@ -16,6 +16,7 @@ const cdkJson = JSON.parse(readFileSync(join(INFRA, 'cdk.json'), 'utf8'));
 const config = readInfraConfig(cdkJson.context.stscreds, { baseDir: INFRA });
 const ORG = 'o-exampleorg1';
 const BROKER_ROLE_ARN = 'arn:aws:iam::111111111111:role/stscreds-broker';
+const BROKER_ACCOUNT = '111111111111';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -38,6 +39,7 @@ describe('BrokerStack', () => {
       Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExecutionRole'), 'Arn'] },
       Environment: {
         Variables: Match.objectEquals({
+          STSCREDS_BROKER_ACCOUNT_ID: BROKER_ACCOUNT,
           STSCREDS_DEFAULT_ROLE_NAME: 'lambda_sts',
           STSCREDS_AUDIENCE: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
           STSCREDS_ENTRY: 'invoke',

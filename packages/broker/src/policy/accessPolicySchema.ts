@@ -1,5 +1,6 @@
 import { MAX_DURATION_SECONDS, MAX_POLICY_ARNS, MIN_DURATION_SECONDS } from '@stscreds/contract';
 import * as z from 'zod/mini';
+import { callerPatternProblem } from './callerPatternProblem.ts';
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
 const ALIAS = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -53,6 +54,21 @@ export const accessPolicySchema = z
   .strictObject({
     version: z.literal(1),
     allowUnverifiedCallers: z._default(z.boolean(), false),
+    /**
+     * The accounts whose principals may be callers at all, by id or alias, besides the
+     * broker's own. Anyone can open an AWS account: a caller of any other account is denied
+     * before any rule is read.
+     */
+    trustedCallerAccounts: z._default(
+      z
+        .array(
+          z
+            .string()
+            .check(z.refine((v) => ACCOUNT_ID.test(v) || ALIAS.test(v), 'must be an account id or an alias')),
+        )
+        .check(z.maxLength(10_000)),
+      [],
+    ),
     aliases: z._default(
       z.record(
         z.string().check(z.regex(ALIAS, 'must be an alias: a letter, then up to 63 of [A-Za-z0-9_.-]')),
@@ -65,7 +81,36 @@ export const accessPolicySchema = z
   .check(
     z.superRefine((policy, ctx) => {
       const seen = new Set<string>();
+      const aliasCase = new Map<string, string>();
+      for (const alias of Object.keys(policy.aliases)) {
+        const other = aliasCase.get(alias.toLowerCase());
+        if (other !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['aliases', alias],
+            message: `differs from the alias "${other}" only in case`,
+          });
+        aliasCase.set(alias.toLowerCase(), alias);
+      }
+      policy.trustedCallerAccounts.forEach((account, at) => {
+        if (ALIAS.test(account) && !Object.hasOwn(policy.aliases, account))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['trustedCallerAccounts', at],
+            message: `names unknown alias "${account}"`,
+          });
+      });
       policy.rules.forEach((rule, index) => {
+        rule.callers.forEach((pattern, at) => {
+          // A malformed pattern is reported once, by its own check.
+          const problem = CALLER_PATTERN.test(pattern) ? callerPatternProblem(pattern) : undefined;
+          if (problem)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['rules', index, 'callers', at],
+              message: `matches no caller: ${problem}`,
+            });
+        });
         if (seen.has(rule.id))
           ctx.addIssue({
             code: 'custom',

@@ -1,5 +1,4 @@
-import { MAX_DURATION_SECONDS, MAX_POLICY_ARNS } from '@stscreds/contract';
-import { ValidationError } from '../errors.ts';
+import { MAX_DURATION_SECONDS } from '@stscreds/contract';
 import type { Caller } from '../identity/caller.ts';
 import type { AccessRule } from './accessPolicySchema.ts';
 import { matchesPattern } from './matchesPattern.ts';
@@ -13,7 +12,15 @@ export interface AccessRequest {
   readonly roleName: string;
   /** Undefined when the caller leaves the duration to the broker. */
   readonly durationSeconds?: number | undefined;
+  /** The caller's inline session policy, if any. */
+  readonly policy?: string | undefined;
   readonly policyArns?: readonly string[] | undefined;
+}
+
+/** What the broker knows of itself that the policy does not say. */
+export interface AuthorizeContext {
+  /** The broker's own account, whose callers are trusted whatever the policy lists. */
+  readonly brokerAccountId?: string | undefined;
 }
 
 export interface Allowed {
@@ -21,13 +28,18 @@ export interface Allowed {
   readonly ruleId: string;
   readonly accountId: string;
   readonly durationSeconds: number;
-  /** The caller's policy ARNs and the rule's forced scope-down, together. */
+  /** The inline session policy to send: the caller's, never under a rule that forces its own. */
+  readonly policy?: string | undefined;
+  /** The session policy ARNs to send: the rule's forced scope-down, or else the caller's. */
   readonly policyArns: readonly string[];
 }
 
 export interface Denied {
   readonly effect: 'deny';
-  /** The deny rule that matched, `default-deny` when no rule allows, or `unverified-caller`. */
+  /**
+   * The deny rule that matched, the allow rule that did not fit, `default-deny` when no rule
+   * allows, `unverified-caller`, or `untrusted-account`.
+   */
   readonly ruleId: string;
   readonly accountId: string;
   readonly reason: string;
@@ -40,79 +52,101 @@ const coversAccount = (policy: AccessPolicy, rule: AccessRule, accountId: string
     (entry) => entry === '*' || entry === accountId || policy.aliases.get(entry) === accountId,
   );
 
-/** An unverified caller has no ARN: only rules for anyone (`*`) can speak of it. */
-const coversCaller = (rule: AccessRule, caller: Caller | undefined): boolean =>
-  rule.callers.some((pattern) => (caller ? matchesPattern(pattern, caller.principalArn) : pattern === '*'));
+/** A pattern names a caller as reported (a role session's own ARN) or, for a session, as its role. */
+const coversCaller = (rule: AccessRule, caller: Caller): boolean =>
+  rule.callers.some(
+    (pattern) => matchesPattern(pattern, caller.arn) || matchesPattern(pattern, caller.principalArn),
+  );
+
+const isTrusted = (policy: AccessPolicy, context: AuthorizeContext, caller: Caller): boolean =>
+  caller.accountId === context.brokerAccountId || policy.trustedCallerAccounts.has(caller.accountId);
+
+const capOf = (rule: AccessRule): number => rule.maxDurationSeconds ?? MAX_DURATION_SECONDS;
+
+/** Session policies widen a session (any one of them may allow), so a forced scope-down admits no other. */
+const takesSessionPolicies = (rule: AccessRule, request: AccessRequest): boolean =>
+  !rule.policyArns?.length ||
+  (request.policy === undefined && (request.policyArns ?? []).every((arn) => rule.policyArns?.includes(arn)));
 
 /**
- * Decides a request against the access policy: deny by default, an explicit deny wins, and
- * the first allow rule in document order that fits the duration decides the rest. Every
+ * Decides a request against the access policy: a caller from an untrusted account is denied
+ * before any rule, then deny by default, an explicit deny wins, and the first allow rule in
+ * document order that fits the duration and the session policies decides the rest. Every
  * decision names the rule that made it.
  *
- * @throws {ValidationError} when the account is an alias the policy does not define, or the
- * rule's forced policies leave no room for the caller's.
+ * An unverified caller (under `allowUnverifiedCallers`) could be anyone, so it gets no more
+ * than any verified caller would: every deny rule for the account and role applies to it,
+ * whatever callers it names, and only allow rules for anyone (`*`) can allow it.
+ *
+ * @throws {ValidationError} when the account is an alias the policy does not define.
  * @example
- * const decision = authorize(policy, caller, { account: 'prod', roleName: 'lambda_sts' });
+ * const decision = authorize(policy, caller, { account: 'prod', roleName: 'lambda_sts' }, { brokerAccountId });
  * if (decision.effect === 'deny') throw new AccessDeniedError(decision.reason);
  */
 export function authorize(
   policy: AccessPolicy,
   caller: Caller | undefined,
   request: AccessRequest,
+  context: AuthorizeContext = {},
 ): Decision {
   const accountId = resolveAccount(policy, request.account);
-  const who = caller?.principalArn ?? 'an unverified caller';
+  const deny = (ruleId: string, reason: string): Denied => ({ effect: 'deny', ruleId, accountId, reason });
   if (!caller && !policy.allowUnverifiedCallers) {
-    return {
-      effect: 'deny',
-      ruleId: 'unverified-caller',
-      accountId,
-      reason: 'an identity proof is required: the access policy does not allow unverified callers',
-    };
+    return deny(
+      'unverified-caller',
+      'an identity proof is required: the access policy does not allow unverified callers',
+    );
   }
+  if (caller && !isTrusted(policy, context, caller)) {
+    return deny(
+      'untrusted-account',
+      `${caller.accountId}, the account of ${caller.arn}, is not one the access policy trusts callers from`,
+    );
+  }
+  const who = caller?.principalArn ?? 'an unverified caller';
   const matching = policy.rules.filter(
     (rule) =>
-      coversCaller(rule, caller) &&
       coversAccount(policy, rule, accountId) &&
       rule.roles.some((pattern) => matchesPattern(pattern, request.roleName)),
   );
-  const denial = matching.find((rule) => rule.effect === 'deny');
-  if (denial) {
-    return { effect: 'deny', ruleId: denial.id, accountId, reason: `rule ${denial.id} denies ${who}` };
-  }
-  const allows = matching.filter((rule) => rule.effect === 'allow');
-  const fitting = allows.find(
-    (rule) =>
-      request.durationSeconds === undefined ||
-      request.durationSeconds <= (rule.maxDurationSeconds ?? MAX_DURATION_SECONDS),
+  const denial = matching.find(
+    (rule) => rule.effect === 'deny' && (caller ? coversCaller(rule, caller) : true),
   );
-  if (!fitting) {
-    const [first] = allows;
-    return first
-      ? {
-          effect: 'deny',
-          ruleId: first.id,
-          accountId,
-          reason: `durationSeconds ${request.durationSeconds} is over the ${first.maxDurationSeconds ?? MAX_DURATION_SECONDS} seconds that rule ${first.id} allows`,
-        }
-      : {
-          effect: 'deny',
-          ruleId: 'default-deny',
-          accountId,
-          reason: `no rule allows ${who} to assume ${request.roleName} in ${accountId}`,
-        };
-  }
-  const policyArns = [...new Set([...(request.policyArns ?? []), ...(fitting.policyArns ?? [])])];
-  if (policyArns.length > MAX_POLICY_ARNS) {
-    throw new ValidationError(
-      `Invalid request. policyArns: rule ${fitting.id} adds ${fitting.policyArns?.length} policies of its own; with the request's, that is over ${MAX_POLICY_ARNS}`,
+  if (denial) {
+    return deny(
+      denial.id,
+      caller
+        ? `rule ${denial.id} denies ${caller.arn}`
+        : `rule ${denial.id} denies callers that an unverified caller may be`,
     );
   }
+  const allows = matching.filter(
+    (rule) => rule.effect === 'allow' && (caller ? coversCaller(rule, caller) : rule.callers.includes('*')),
+  );
+  const fitsDuration = (rule: AccessRule): boolean =>
+    request.durationSeconds === undefined || request.durationSeconds <= capOf(rule);
+  const fitting = allows.find((rule) => fitsDuration(rule) && takesSessionPolicies(rule, request));
+  if (!fitting) {
+    const [first] = allows;
+    if (!first)
+      return deny('default-deny', `no rule allows ${who} to assume ${request.roleName} in ${accountId}`);
+    return fitsDuration(first)
+      ? deny(
+          first.id,
+          `rule ${first.id} forces the session policies ${first.policyArns?.join(', ')}: it takes no policy, and no policyArns beyond those, from the caller`,
+        )
+      : deny(
+          first.id,
+          `durationSeconds ${request.durationSeconds} is over the ${capOf(first)} seconds that rule ${first.id} allows`,
+        );
+  }
+  const forced = fitting.policyArns ?? [];
   return {
     effect: 'allow',
     ruleId: fitting.id,
     accountId,
     durationSeconds: request.durationSeconds ?? fitting.maxDurationSeconds ?? MAX_DURATION_SECONDS,
-    policyArns,
+    ...(forced.length === 0 && request.policy !== undefined && { policy: request.policy }),
+    policyArns: forced.length > 0 ? forced : [...new Set(request.policyArns ?? [])],
   };
 }

@@ -4,6 +4,8 @@ import { type AccessPolicyDocument, type AccessRule, accessPolicySchema } from '
 /** A checked access policy, ready to evaluate. */
 export interface AccessPolicy {
   readonly allowUnverifiedCallers: boolean;
+  /** The account ids, aliases resolved, whose callers are trusted besides the broker's own. */
+  readonly trustedCallerAccounts: ReadonlySet<string>;
   /** Alias → account id; a Map, so that no alias can name a property of Object.prototype. */
   readonly aliases: ReadonlyMap<string, string>;
   readonly rules: readonly AccessRule[];
@@ -65,6 +67,11 @@ export function parseAccessPolicy(text: string): AccessPolicy {
   const document: AccessPolicyDocument = result.data;
   return {
     allowUnverifiedCallers: document.allowUnverifiedCallers,
+    trustedCallerAccounts: new Set(
+      document.trustedCallerAccounts.map((account) =>
+        Object.hasOwn(document.aliases, account) ? (document.aliases[account] ?? account) : account,
+      ),
+    ),
     aliases: new Map(Object.entries(document.aliases)),
     rules: document.rules,
   };

@@ -19,38 +19,43 @@ const NUM_RUNS = 500;
 interface UniverseCaller {
   readonly arn: string;
   readonly account: string;
-  /** The ARN a policy matches the caller as, written out by hand. */
-  readonly matchAs: string;
+  /** The ARNs a policy matches the caller as (as reported, and as its role), written out by hand. */
+  readonly matchAs: readonly string[];
 }
 
 const CALLERS: readonly UniverseCaller[] = [
   {
     arn: 'arn:aws:iam::111111111111:user/alice',
     account: '111111111111',
-    matchAs: 'arn:aws:iam::111111111111:user/alice',
+    matchAs: ['arn:aws:iam::111111111111:user/alice'],
   },
   {
     arn: 'arn:aws:sts::111111111111:assumed-role/ci-deploy/build-42',
     account: '111111111111',
-    matchAs: 'arn:aws:iam::111111111111:role/ci-deploy',
+    matchAs: [
+      'arn:aws:sts::111111111111:assumed-role/ci-deploy/build-42',
+      'arn:aws:iam::111111111111:role/ci-deploy',
+    ],
   },
   {
     arn: 'arn:aws:iam::666666666666:user/bob',
     account: '666666666666',
-    matchAs: 'arn:aws:iam::666666666666:user/bob',
+    matchAs: ['arn:aws:iam::666666666666:user/bob'],
   },
 ];
 
 const CALLER_PATTERNS = [
-  ...CALLERS.map((caller) => caller.matchAs),
+  ...CALLERS.flatMap((caller) => caller.matchAs),
   '*',
+  'arn:aws:iam::111111111111:user/ALICE',
+  'arn:aws:iam::111111111111:role/CI-*',
   'arn:aws:iam::111111111111:*',
   'arn:aws:iam::*:user/*',
   'arn:aws:iam::*:user/al?ce',
   'arn:aws:iam::111111111111:role/ci-?eploy',
   'arn:aws:iam::66666666666?:user/*',
-  // Session ARNs never match: callers are matched as their role.
   'arn:aws:sts::111111111111:assumed-role/ci-deploy/*',
+  'arn:aws:sts::111111111111:assumed-role/ci-deploy/build-43',
 ];
 
 const ACCOUNTS = ['222222222222', '333333333333', '444444444444'];
@@ -65,7 +70,20 @@ const REQUEST_ACCOUNTS = [...ACCOUNTS, ...Object.keys(ALIASES), 'nowhere'];
 
 const ROLES = ['lambda_sts', 'deploy', 'read-only'];
 const DEFAULT_ROLE = 'lambda_sts';
-const ROLE_PATTERNS = [...ROLES, '*', 'dep*', '?eploy', 'read-on??', 'lambda_*', 'nothing'];
+const ROLE_PATTERNS = [
+  ...ROLES,
+  '*',
+  'dep*',
+  '?eploy',
+  'read-on??',
+  'lambda_*',
+  'nothing',
+  'DEPLOY',
+  'Read-*',
+];
+/** The broker's own account, always trusted; bob's account is trusted only when the policy says so. */
+const BROKER_ACCOUNT = '111111111111';
+const INLINE_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
 
 const FORCED_ARNS = ['A', 'B', 'C'].map((name) => `arn:aws:iam::aws:policy/${name}`);
 const REQUEST_ARNS = ['B', 'C', 'D'].map((name) => `arn:aws:iam::aws:policy/${name}`);
@@ -86,6 +104,7 @@ interface Rule {
 interface Doc {
   readonly version: 1;
   readonly allowUnverifiedCallers: boolean;
+  readonly trustedCallerAccounts: readonly string[];
   readonly aliases: Readonly<Record<string, string>>;
   readonly rules: readonly Rule[];
 }
@@ -95,7 +114,7 @@ const durationArb = fc.oneof(fc.constantFrom(900, 1800, 3600), fc.integer({ min:
 const ruleArb = fc
   .record({
     effect: fc.oneof(
-      { arbitrary: fc.constant<'allow'>('allow'), weight: 3 },
+      { arbitrary: fc.constant<'allow'>('allow'), weight: 5 },
       { arbitrary: fc.constant<'deny'>('deny'), weight: 1 },
     ),
     callers: fc.uniqueArray(fc.constantFrom(...CALLER_PATTERNS), { minLength: 1, maxLength: 3 }),
@@ -104,6 +123,7 @@ const ruleArb = fc
     maxDurationSeconds: fc.option(durationArb, { nil: undefined }),
     policyArns: fc.option(fc.uniqueArray(fc.constantFrom(...FORCED_ARNS), { maxLength: 3 }), {
       nil: undefined,
+      freq: 2,
     }),
   })
   .map(({ effect, callers, accounts, roles, maxDurationSeconds, policyArns }) =>
@@ -113,10 +133,15 @@ const ruleArb = fc
   );
 
 const docArb: fc.Arbitrary<Doc> = fc
-  .record({ allowUnverifiedCallers: fc.boolean(), rules: fc.array(ruleArb, { maxLength: 6 }) })
-  .map(({ allowUnverifiedCallers, rules }) => ({
+  .record({
+    allowUnverifiedCallers: fc.boolean(),
+    trustedCallerAccounts: fc.subarray(['666666666666', 'staging']),
+    rules: fc.array(ruleArb, { maxLength: 6 }),
+  })
+  .map(({ allowUnverifiedCallers, trustedCallerAccounts, rules }) => ({
     version: 1,
     allowUnverifiedCallers,
+    trustedCallerAccounts,
     aliases: ALIASES,
     rules: rules.map((rule, index) => ({ id: `rule-${index}`, ...rule })),
   }));
@@ -129,6 +154,7 @@ interface Scenario {
   readonly roleName: string | undefined;
   readonly durationSeconds: number | undefined;
   readonly policyArns: readonly string[] | undefined;
+  readonly policy: string | undefined;
 }
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
@@ -137,18 +163,24 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
     { arbitrary: fc.constant(undefined), weight: 1 },
   ),
   account: fc.constantFrom(...REQUEST_ACCOUNTS),
-  roleName: fc.option(fc.constantFrom(...ROLES), { nil: undefined }),
+  roleName: fc.option(fc.constantFrom(...ROLES, 'Deploy', 'LAMBDA_STS'), { nil: undefined }),
   durationSeconds: fc.option(durationArb, { nil: undefined }),
   policyArns: fc.option(fc.uniqueArray(fc.constantFrom(...REQUEST_ARNS), { minLength: 1, maxLength: 3 }), {
     nil: undefined,
+    freq: 2,
   }),
+  policy: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 3 },
+    { arbitrary: fc.constant(INLINE_POLICY), weight: 1 },
+  ),
 });
 
 // ---------------------------------------------------------------------------------------------
 // The reference: the rules of the access policy, written out as plainly as possible.
 
-/** IAM wildcard matching by dynamic programming over characters: no regular expressions. */
-const globMatches = (pattern: string, value: string): boolean => {
+/** IAM wildcard matching by dynamic programming over characters, in any case: no regular expressions. */
+const globMatches = (anyCasePattern: string, anyCaseValue: string): boolean => {
+  const [pattern, value] = [anyCasePattern.toLowerCase(), anyCaseValue.toLowerCase()];
   // row[j]: the pattern so far matches the first j characters of value.
   let row: boolean[] = [true, ...Array.from(value, () => false)];
   for (const p of pattern) {
@@ -173,6 +205,7 @@ type Expected =
       readonly accountId: string;
       readonly durationSeconds: number;
       readonly policyArns: readonly string[];
+      readonly policy: string | undefined;
     };
 
 const reference = (doc: Doc, scenario: Scenario): Expected => {
@@ -185,9 +218,16 @@ const reference = (doc: Doc, scenario: Scenario): Expected => {
   if (!scenario.caller && !doc.allowUnverifiedCallers) {
     return { kind: 'deny', ruleId: 'unverified-caller', accountId };
   }
+  const trusted = [BROKER_ACCOUNT, ...doc.trustedCallerAccounts.map((entry) => doc.aliases[entry] ?? entry)];
+  if (scenario.caller && !trusted.includes(scenario.caller.account)) {
+    return { kind: 'deny', ruleId: 'untrusted-account', accountId };
+  }
+  // An unverified caller may be anyone: every deny speaks of it, and only allows for * do.
   const callerFits = (rule: Rule): boolean =>
     rule.callers.some((pattern) =>
-      scenario.caller ? globMatches(pattern, scenario.caller.matchAs) : pattern === '*',
+      scenario.caller
+        ? scenario.caller.matchAs.some((arn) => globMatches(pattern, arn))
+        : pattern === '*' || rule.effect === 'deny',
     );
   const accountFits = (rule: Rule): boolean =>
     rule.accounts.some((entry) => entry === '*' || entry === accountId || doc.aliases[entry] === accountId);
@@ -195,22 +235,26 @@ const reference = (doc: Doc, scenario: Scenario): Expected => {
   const applies = (rule: Rule): boolean => callerFits(rule) && accountFits(rule) && roleFits(rule);
   const durationFits = (rule: Rule): boolean =>
     scenario.durationSeconds === undefined || scenario.durationSeconds <= (rule.maxDurationSeconds ?? 3600);
+  // Session policies are a union: under a forced scope-down, the caller may add none of its own.
+  const forcedOf = (rule: Rule): readonly string[] => rule.policyArns ?? [];
+  const sessionPoliciesFit = (rule: Rule): boolean =>
+    forcedOf(rule).length === 0 ||
+    (scenario.policy === undefined &&
+      (scenario.policyArns ?? []).every((arn) => forcedOf(rule).includes(arn)));
 
   for (const rule of doc.rules) {
     if (rule.effect === 'deny' && applies(rule)) return { kind: 'deny', ruleId: rule.id, accountId };
   }
   for (const rule of doc.rules) {
-    if (rule.effect === 'allow' && applies(rule) && durationFits(rule)) {
-      const policyArns: string[] = [];
-      for (const arn of [...(scenario.policyArns ?? []), ...(rule.policyArns ?? [])]) {
-        if (!policyArns.includes(arn)) policyArns.push(arn);
-      }
+    if (rule.effect === 'allow' && applies(rule) && durationFits(rule) && sessionPoliciesFit(rule)) {
+      const forced = forcedOf(rule);
       return {
         kind: 'allow',
         ruleId: rule.id,
         accountId,
         durationSeconds: scenario.durationSeconds ?? rule.maxDurationSeconds ?? 3600,
-        policyArns: policyArns.sort(),
+        policyArns: [...(forced.length > 0 ? forced : (scenario.policyArns ?? []))].sort(),
+        policy: forced.length > 0 ? undefined : scenario.policy,
       };
     }
   }
@@ -233,9 +277,12 @@ const actual = (doc: Doc, scenario: Scenario): Expected => {
     roleName: scenario.roleName ?? DEFAULT_ROLE,
     durationSeconds: scenario.durationSeconds,
     policyArns: scenario.policyArns,
+    policy: scenario.policy,
   };
   try {
-    const decision = authorize(policy, callerOf(scenario.caller), request);
+    const decision = authorize(policy, callerOf(scenario.caller), request, {
+      brokerAccountId: BROKER_ACCOUNT,
+    });
     return decision.effect === 'deny'
       ? { kind: 'deny', ruleId: decision.ruleId, accountId: decision.accountId }
       : {
@@ -244,6 +291,7 @@ const actual = (doc: Doc, scenario: Scenario): Expected => {
           accountId: decision.accountId,
           durationSeconds: decision.durationSeconds,
           policyArns: [...decision.policyArns].sort(),
+          policy: decision.policy,
         };
   } catch (error) {
     if (error instanceof ValidationError) return { kind: 'invalid' };
@@ -329,6 +377,7 @@ describe('createBroker, end to end against a reference implementation', () => {
           ...(scenario.roleName !== undefined && { roleName: scenario.roleName }),
           ...(scenario.durationSeconds !== undefined && { durationSeconds: scenario.durationSeconds }),
           ...(scenario.policyArns !== undefined && { policyArns: scenario.policyArns }),
+          ...(scenario.policy !== undefined && { policy: scenario.policy }),
           ...(caller && { identity: PROOF }),
         };
         const expected = reference(doc, scenario);
@@ -345,6 +394,7 @@ describe('createBroker, end to end against a reference implementation', () => {
           );
           expect(input?.DurationSeconds).toBe(expected.durationSeconds);
           expect((input?.PolicyArns ?? []).map((entry) => entry.arn).sort()).toEqual(expected.policyArns);
+          expect(input?.Policy).toBe(expected.policy);
           expect(answer).toMatchObject({ Version: 1, AccountId: expected.accountId });
         } else {
           expect(calls).toEqual([]);

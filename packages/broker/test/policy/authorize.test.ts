@@ -48,11 +48,15 @@ const rule = ({
 });
 
 /** A policy parsed from its JSON text, as the broker would load it. */
-const policyOf = (rules: RuleInput[], extra: { allowUnverifiedCallers?: boolean } = {}): AccessPolicy =>
+const policyOf = (
+  rules: RuleInput[],
+  extra: { allowUnverifiedCallers?: boolean; trustedCallerAccounts?: string[] } = {},
+): AccessPolicy =>
   parseAccessPolicy(
     JSON.stringify({
       version: 1,
       aliases: { prod: PROD, live: PROD, staging: STAGING },
+      trustedCallerAccounts: ['111111111111', '555555555555'],
       rules: rules.map(rule),
       ...extra,
     }),
@@ -65,9 +69,6 @@ const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
 });
 
 const effectOf = (decision: Decision): string => `${decision.effect}:${decision.ruleId}`;
-
-const arns = (count: number, prefix: string): string[] =>
-  Array.from({ length: count }, (_, i) => `arn:aws:iam::aws:policy/${prefix}${i}`);
 
 describe('authorize', () => {
   describe('accounts and aliases', () => {
@@ -143,7 +144,7 @@ describe('authorize', () => {
       ['arn:aws:iam::111111111111:*', ci, true],
       ['arn:aws:iam::111111111111:*', bob, false],
       ['arn:aws:iam::55555555555?:user/bob', bob, true],
-      ['arn:aws:iam::111111111111:user/ALICE', alice, false],
+      ['arn:aws:iam::111111111111:user/ALICE', alice, true],
       ['*', bob, true],
     ])('caller pattern %s for %o: allowed %s', (pattern, caller, allowed) => {
       const decision = authorize(policyOf([{ id: 'r', callers: [pattern] }]), caller, request());
@@ -153,7 +154,7 @@ describe('authorize', () => {
     it.each([
       ['lambda_sts', 'lambda_sts', true],
       ['lambda_sts', 'lambda_st', false],
-      ['lambda_sts', 'Lambda_sts', false],
+      ['lambda_sts', 'Lambda_sts', true],
       ['deploy-*', 'deploy-prod', true],
       ['deploy-*', 'deploy-', true],
       ['deploy-*', 'deploy', false],
@@ -211,12 +212,35 @@ describe('authorize', () => {
       ).toBe('allow:ci');
     });
 
-    it('does not match an assumed-role session by its session ARN', () => {
+    it('matches an assumed-role session by its own session ARN too, and only that session', () => {
       for (const pattern of [CI_SESSION_ARN, 'arn:aws:sts::111111111111:assumed-role/ci-deploy/*']) {
         expect(effectOf(authorize(policyOf([{ id: 'ci', callers: [pattern] }]), ci, request()))).toBe(
-          'deny:default-deny',
+          'allow:ci',
         );
       }
+      const other = callerOf('arn:aws:sts::111111111111:assumed-role/ci-deploy/build-43');
+      expect(effectOf(authorize(policyOf([{ id: 'ci', callers: [CI_SESSION_ARN] }]), other, request()))).toBe(
+        'deny:default-deny',
+      );
+    });
+
+    it('denies the session a deny rule names by its session ARN, as the audit log shows it', () => {
+      const mallory = callerOf('arn:aws:sts::111111111111:assumed-role/ci-deploy/mallory');
+      const policy = policyOf([
+        { id: 'ci', callers: [CI_ROLE_ARN] },
+        { id: 'no-mallory', effect: 'deny', callers: [mallory.arn] },
+        { id: 'no-mallory-anywhere', effect: 'deny', callers: ['arn:aws:sts::*:assumed-role/*/mallory'] },
+      ]);
+      expect(authorize(policy, mallory, request())).toEqual({
+        effect: 'deny',
+        ruleId: 'no-mallory',
+        accountId: PROD,
+        reason: `rule no-mallory denies ${mallory.arn}`,
+      });
+      expect(
+        effectOf(authorize(policy, callerOf(mallory.arn.replace('mallory', 'MALLORY')), request())),
+      ).toBe('deny:no-mallory');
+      expect(effectOf(authorize(policy, ci, request()))).toBe('allow:ci');
     });
 
     it('denies every session of a denied role', () => {
@@ -226,7 +250,7 @@ describe('authorize', () => {
         expect(authorize(policy, caller, request())).toMatchObject({
           effect: 'deny',
           ruleId: 'no-ci',
-          reason: `rule no-ci denies ${CI_ROLE_ARN}`,
+          reason: `rule no-ci denies ${caller.arn}`,
         });
       }
       expect(effectOf(authorize(policy, alice, request()))).toBe('allow:all');
@@ -331,23 +355,34 @@ describe('authorize', () => {
       expect(effectOf(authorize(policy, undefined, request()))).toBe('allow:r');
     });
 
-    it('are denied by a deny rule for anyone, but not by one for a named caller', () => {
+    it('are denied by every deny rule for the account and role, whatever callers it names', () => {
       const forAnyone = policyOf([{ id: 'anyone' }, { id: 'freeze', effect: 'deny', accounts: ['prod'] }], {
         allowUnverifiedCallers: true,
       });
       expect(authorize(forAnyone, undefined, request())).toMatchObject({
         effect: 'deny',
         ruleId: 'freeze',
-        reason: 'rule freeze denies an unverified caller',
+        reason: 'rule freeze denies callers that an unverified caller may be',
       });
-      const forAlice = policyOf(
-        [{ id: 'anyone' }, { id: 'no-alice', effect: 'deny', callers: [ALICE_ARN] }],
-        {
-          allowUnverifiedCallers: true,
-        },
+      const forBob = policyOf([{ id: 'anyone' }, { id: 'no-bob', effect: 'deny', callers: [BOB_ARN] }], {
+        allowUnverifiedCallers: true,
+      });
+      expect(effectOf(authorize(forBob, bob, request()))).toBe('deny:no-bob');
+      // bob, sending no proof, must not get what he is denied when he proves who he is.
+      expect(effectOf(authorize(forBob, undefined, request()))).toBe('deny:no-bob');
+      expect(effectOf(authorize(forBob, undefined, request({ account: STAGING })))).toBe('deny:no-bob');
+      expect(effectOf(authorize(forBob, alice, request()))).toBe('allow:anyone');
+    });
+
+    it('are not denied by a deny rule for another account or role', () => {
+      const policy = policyOf(
+        [{ id: 'anyone' }, { id: 'no-bob-admin', effect: 'deny', callers: [BOB_ARN], roles: ['admin'] }],
+        { allowUnverifiedCallers: true },
       );
-      expect(effectOf(authorize(forAlice, undefined, request()))).toBe('allow:anyone');
-      expect(effectOf(authorize(forAlice, alice, request()))).toBe('deny:no-alice');
+      expect(effectOf(authorize(policy, undefined, request()))).toBe('allow:anyone');
+      expect(effectOf(authorize(policy, undefined, request({ roleName: 'Admin' })))).toBe(
+        'deny:no-bob-admin',
+      );
     });
 
     it('do not change how verified callers are decided', () => {
@@ -444,78 +479,133 @@ describe('authorize', () => {
     });
   });
 
-  describe('policy ARNs', () => {
-    it('merges the rule forced policies with the caller ones, without duplicates', () => {
-      const policy = policyOf([{ id: 'scoped', policyArns: arns(3, 'Forced') }]);
-      const decision = authorize(
-        policy,
-        alice,
-        request({ policyArns: ['arn:aws:iam::aws:policy/Mine', 'arn:aws:iam::aws:policy/Forced1'] }),
-      );
-      expect(decision.effect).toBe('allow');
-      const merged = decision.effect === 'allow' ? [...decision.policyArns] : [];
-      expect(merged).toHaveLength(4);
-      expect(merged.sort()).toEqual(
-        [
-          'arn:aws:iam::aws:policy/Forced0',
-          'arn:aws:iam::aws:policy/Forced1',
-          'arn:aws:iam::aws:policy/Forced2',
-          'arn:aws:iam::aws:policy/Mine',
-        ].sort(),
+  describe('trusted caller accounts', () => {
+    const STRANGER = callerOf('arn:aws:iam::999999999999:user/alice');
+    const open = (extra = {}) =>
+      policyOf([{ id: 'anyone' }, { id: 'any-alice', callers: ['arn:aws:iam::*:user/alice'] }], extra);
+
+    it('denies a caller of an account the policy does not trust before any rule, even a rule for *', () => {
+      expect(authorize(open(), STRANGER, request())).toEqual({
+        effect: 'deny',
+        ruleId: 'untrusted-account',
+        accountId: PROD,
+        reason:
+          '999999999999, the account of arn:aws:iam::999999999999:user/alice, is not one the access policy trusts callers from',
+      });
+      expect(effectOf(authorize(open(), alice, request()))).toBe('allow:anyone');
+    });
+
+    it("trusts the broker's own account whatever the policy lists, and only that one by default", () => {
+      const none = open({ trustedCallerAccounts: [] });
+      const context = { brokerAccountId: '999999999999' };
+      expect(effectOf(authorize(none, STRANGER, request(), context))).toBe('allow:anyone');
+      expect(effectOf(authorize(none, alice, request(), context))).toBe('deny:untrusted-account');
+      expect(effectOf(authorize(none, alice, request()))).toBe('deny:untrusted-account');
+      expect(effectOf(authorize(open(), STRANGER, request(), { brokerAccountId: '111111111111' }))).toBe(
+        'deny:untrusted-account',
       );
     });
 
-    it('deduplicates the caller own repeats', () => {
-      const decision = authorize(
-        policyOf([{ id: 'r' }]),
-        alice,
-        request({ policyArns: ['arn:aws:iam::aws:policy/A', 'arn:aws:iam::aws:policy/A'] }),
-      );
-      expect(decision).toMatchObject({ effect: 'allow', policyArns: ['arn:aws:iam::aws:policy/A'] });
+    it('takes trusted accounts by alias too', () => {
+      const policy = open({ trustedCallerAccounts: ['staging'] });
+      const fromStaging = callerOf('arn:aws:iam::333333333333:user/carol');
+      expect(effectOf(authorize(policy, fromStaging, request()))).toBe('allow:anyone');
+      expect(effectOf(authorize(policy, alice, request()))).toBe('deny:untrusted-account');
     });
 
-    it('answers the rule forced policies alone, or none', () => {
-      expect(
-        authorize(
-          policyOf([{ id: 'r', policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }]),
-          alice,
-          request(),
-        ),
-      ).toMatchObject({ policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] });
-      expect(authorize(policyOf([{ id: 'r' }]), alice, request())).toMatchObject({ policyArns: [] });
+    it('is checked before the deny rules, and names no rule a stranger could learn from', () => {
+      const policy = policyOf([{ id: 'freeze', effect: 'deny' }]);
+      expect(effectOf(authorize(policy, STRANGER, request()))).toBe('deny:untrusted-account');
     });
+  });
 
-    it('allows exactly 10 in total, counted after deduplication', () => {
-      const mine = arns(9, 'Mine');
-      const policy = policyOf([
-        { id: 'r', policyArns: ['arn:aws:iam::aws:policy/Mine0', 'arn:aws:iam::aws:policy/X'] },
-      ]);
-      const decision = authorize(policy, alice, request({ policyArns: mine }));
-      expect(decision.effect === 'allow' && decision.policyArns.length).toBe(10);
-      const same = policyOf([{ id: 'r', policyArns: arns(10, 'P') }]);
-      expect(authorize(same, alice, request({ policyArns: arns(10, 'P') }))).toMatchObject({
+  describe('names in any case', () => {
+    const policy = policyOf([
+      { id: 'anyone' },
+      { id: 'no-admin', effect: 'deny', roles: ['Admin*'] },
+      { id: 'no-ci-admin', effect: 'deny', callers: ['arn:aws:iam::111111111111:role/CI-*'], roles: ['ops'] },
+    ]);
+
+    it.each(['Admin', 'admin', 'ADMIN', 'administrator', 'aDmIn-prod'])(
+      'denies the role %s, which IAM takes as the role a deny on Admin* names',
+      (roleName) => {
+        expect(effectOf(authorize(policy, alice, request({ roleName })))).toBe('deny:no-admin');
+      },
+    );
+
+    it('denies a caller whose role differs from the pattern only in case', () => {
+      expect(effectOf(authorize(policy, ci, request({ roleName: 'ops' })))).toBe('deny:no-ci-admin');
+      expect(effectOf(authorize(policy, ci, request({ roleName: 'OPS' })))).toBe('deny:no-ci-admin');
+    });
+  });
+
+  describe('session policies', () => {
+    const READONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const INLINE = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
+    const forced = policyOf([{ id: 'readonly', policyArns: [READONLY] }]);
+
+    it('sends a forced scope-down alone', () => {
+      expect(authorize(forced, alice, request())).toEqual({
         effect: 'allow',
-        policyArns: expect.arrayContaining(arns(10, 'P')),
+        ruleId: 'readonly',
+        accountId: PROD,
+        durationSeconds: 3600,
+        policyArns: [READONLY],
       });
     });
 
-    it('throws ValidationError for more than 10 in total, naming the rule', () => {
-      const policy = policyOf([{ id: 'scoped', policyArns: arns(2, 'Forced') }]);
-      const ask = () => authorize(policy, alice, request({ policyArns: arns(9, 'Mine') }));
-      expect(ask).toThrow(ValidationError);
-      expect(ask).toThrow(
-        /^Invalid request\. policyArns: rule scoped adds 2 policies of its own; .* over 10$/,
-      );
+    it.each([
+      ['a policy ARN of its own', { policyArns: [ADMIN] }],
+      ['a policy ARN of its own beside the forced one', { policyArns: [ADMIN, READONLY] }],
+      ['an inline session policy', { policy: INLINE }],
+      ['an inline session policy beside the forced ARN', { policy: INLINE, policyArns: [READONLY] }],
+    ])('refuses a caller that brings %s under a forced scope-down, naming the rule', (_, asked) => {
+      expect(authorize(forced, alice, request(asked))).toEqual({
+        effect: 'deny',
+        ruleId: 'readonly',
+        accountId: PROD,
+        reason: `rule readonly forces the session policies ${READONLY}: it takes no policy, and no policyArns beyond those, from the caller`,
+      });
     });
 
-    it('does not throw for a request that is denied anyway', () => {
+    it('takes a caller naming only the forced policies, which changes nothing', () => {
+      expect(authorize(forced, alice, request({ policyArns: [READONLY, READONLY] }))).toMatchObject({
+        effect: 'allow',
+        policyArns: [READONLY],
+      });
+      expect(authorize(forced, alice, request({ policyArns: [] }))).toMatchObject({ policyArns: [READONLY] });
+    });
+
+    it('falls through to a later allow rule that forces nothing, which allowed as much anyway', () => {
       const policy = policyOf([
-        { id: 'scoped', policyArns: arns(2, 'Forced') },
-        { id: 'freeze', effect: 'deny' },
+        { id: 'readonly', policyArns: [READONLY] },
+        { id: 'open', callers: [ALICE_ARN] },
       ]);
-      expect(effectOf(authorize(policy, alice, request({ policyArns: arns(9, 'Mine') })))).toBe(
-        'deny:freeze',
-      );
+      expect(authorize(policy, alice, request({ policy: INLINE, policyArns: [ADMIN] }))).toEqual({
+        effect: 'allow',
+        ruleId: 'open',
+        accountId: PROD,
+        durationSeconds: 3600,
+        policy: INLINE,
+        policyArns: [ADMIN],
+      });
+      expect(effectOf(authorize(policy, bob, request({ policyArns: [ADMIN] })))).toBe('deny:readonly');
+    });
+
+    it("sends the caller's own session policies under a rule that forces none, deduplicated", () => {
+      expect(
+        authorize(policyOf([{ id: 'r' }]), alice, request({ policy: INLINE, policyArns: [ADMIN, ADMIN] })),
+      ).toMatchObject({ effect: 'allow', policy: INLINE, policyArns: [ADMIN] });
+      expect(authorize(policyOf([{ id: 'r' }]), alice, request())).not.toHaveProperty('policy');
+    });
+
+    it('keeps a duration over the cap the reason when the first rule fits neither', () => {
+      const policy = policyOf([{ id: 'readonly', maxDurationSeconds: 900, policyArns: [READONLY] }]);
+      expect(authorize(policy, alice, request({ durationSeconds: 901, policy: INLINE }))).toMatchObject({
+        ruleId: 'readonly',
+        reason: 'durationSeconds 901 is over the 900 seconds that rule readonly allows',
+      });
     });
   });
 

@@ -12,10 +12,13 @@ describe('matchesPattern', () => {
     expect(matchesPattern(ALICE, 'arn:aws:iam::111111111111:user/bob')).toBe(false);
   });
 
-  it('is case-sensitive', () => {
-    expect(matchesPattern('deploy', 'Deploy')).toBe(false);
-    expect(matchesPattern('Deploy', 'deploy')).toBe(false);
-    expect(matchesPattern('deploy-*', 'DEPLOY-x')).toBe(false);
+  it('matches in any case, as IAM takes role and user names', () => {
+    expect(matchesPattern('deploy', 'Deploy')).toBe(true);
+    expect(matchesPattern('Deploy', 'deploy')).toBe(true);
+    expect(matchesPattern('deploy-*', 'DEPLOY-x')).toBe(true);
+    expect(matchesPattern('Admin*', 'admin')).toBe(true);
+    expect(matchesPattern('Admin*', 'xadmin')).toBe(false);
+    expect(matchesPattern('ärn', 'ÄRN')).toBe(true);
   });
 
   it('lets * match any run of characters, the empty run included', () => {

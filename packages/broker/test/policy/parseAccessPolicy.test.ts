@@ -57,7 +57,12 @@ describe('parseAccessPolicy', () => {
 
   it('defaults to no aliases and no unverified callers', () => {
     const policy = parseAccessPolicy('{"version":1,"rules":[]}');
-    expect(policy).toEqual({ allowUnverifiedCallers: false, aliases: new Map(), rules: [] });
+    expect(policy).toEqual({
+      allowUnverifiedCallers: false,
+      trustedCallerAccounts: new Set(),
+      aliases: new Map(),
+      rules: [],
+    });
     expect(policy.aliases.size).toBe(0);
   });
 
@@ -131,6 +136,103 @@ describe('parseAccessPolicy', () => {
     expect(
       parseAccessPolicy(JSON.stringify(doc({ rules: [rule({ callers: [pattern] })] }))).rules[0]?.callers,
     ).toEqual([pattern]);
+  });
+
+  it.each([
+    [
+      'arn:aws:iam::111111111111:role/team/ci',
+      "STS reports a role session without the role's path: write arn:aws:iam::111111111111:role/ci",
+    ],
+    [
+      'arn:aws:iam::*:role/*/ci',
+      "STS reports a role session without the role's path: write arn:aws:iam::*:role/ci",
+    ],
+    [
+      'arn:aws:sts::111111111111:assumed-role/ci',
+      'an assumed-role ARN names its session: write arn:aws:sts::111111111111:assumed-role/ci/* for every session of the role',
+    ],
+    [
+      'arn:aws:sts::111111111111:assumed-role/team/ci/mallory',
+      'an assumed-role ARN is assumed-role/ROLE/SESSION, without the role path',
+    ],
+    [
+      'arn:aws:iam::111111111111:assumed-role/ci/mallory',
+      "a caller's assumed-role ARN is an sts ARN: write arn:…:sts::…:assumed-role…",
+    ],
+    ['arn:aws:sts::111111111111:user/alice', "a caller's user ARN is an iam ARN: write arn:…:iam::…:user…"],
+    [
+      'arn:aws:iam::111111111111:group/admins',
+      'names "group", which is not a kind of caller: user, role, root, assumed-role or federated-user',
+    ],
+    ['arn:aws:iam::1111:user/alice', 'names the account "1111", which is not 12 digits'],
+    ['arn:aws:iam:us-east-1:111111111111:user/alice', 'names a region, which caller ARNs never hold'],
+    [
+      'arn:awz:iam::111111111111:user/alice',
+      'names the partition "awz", which holds no caller: aws, aws-cn or aws-us-gov',
+    ],
+    ['arn:aws:iam::111111111111:root/x', 'a root ARN holds at most 0 "/"'],
+    ['arn:aws:sts::111111111111:federated-user/a/b', 'a federated-user ARN holds at most 1 "/"'],
+    ['arn:aws:iam::111111111111:user', 'a user ARN is user/NAME'],
+    ['arn:aws:sts::111111111111:federated-user/b', 'is not an ARN that STS reports for a caller'],
+  ])('refuses the caller pattern %s, which no caller can match', (pattern, why) => {
+    for (const effect of ['allow', 'deny']) {
+      expect(problems(doc({ rules: [rule({ effect, callers: ['*', pattern] })] }))).toEqual([
+        `$.rules[0].callers[1]: matches no caller: ${why}`,
+      ]);
+    }
+  });
+
+  it.each([
+    'arn:aws:sts::111111111111:assumed-role/ci-deploy/mallory',
+    'arn:aws:sts::*:assumed-role/*/mallory',
+    'arn:aws:sts::111111111111:assumed-role/ci/*',
+    'arn:aws:iam::111111111111:ro*',
+    'arn:aws:iam::111111111111:root',
+    'arn:aws:iam::*:*',
+    'arn:aws:iam::111111111111:user/team/ops/*',
+    'arn:aws:iam::111111111111:user/team/alice',
+    'arn:aws:iam::11111111111?:user/alice',
+    'arn:aws-us-gov:sts::111111111111:federated-user/bob',
+  ])('accepts the caller pattern %s, which a caller can match', (pattern) => {
+    expect(
+      parseAccessPolicy(JSON.stringify(doc({ rules: [rule({ callers: [pattern] })] }))).rules[0]?.callers,
+    ).toEqual([pattern]);
+  });
+
+  it('reads trustedCallerAccounts by id and by alias, and names every defect in it', () => {
+    const policy = parseAccessPolicy(
+      JSON.stringify(
+        doc({ aliases: { dev: '444444444444' }, trustedCallerAccounts: ['111111111111', 'dev'] }),
+      ),
+    );
+    expect([...policy.trustedCallerAccounts]).toEqual(['111111111111', '444444444444']);
+    expect(problems(doc({ trustedCallerAccounts: ['nowhere', '1234', '*', 'a222222222222'] }))).toEqual([
+      '$.trustedCallerAccounts[1]: must be an account id or an alias',
+      '$.trustedCallerAccounts[2]: must be an account id or an alias',
+      '$.trustedCallerAccounts[0]: names unknown alias "nowhere"',
+      '$.trustedCallerAccounts[3]: names unknown alias "a222222222222"',
+    ]);
+  });
+
+  it('refuses aliases that differ only in case, which a reader would take for one', () => {
+    expect(problems(doc({ aliases: { prod: '222222222222', Prod: '333333333333' } }))).toEqual([
+      '$.aliases.Prod: differs from the alias "prod" only in case',
+    ]);
+  });
+
+  it.each([
+    'xarn:aws:iam::aws:policy/ReadOnlyAccess',
+    'arn:aws:iam::aws:policy/ReadOnlyAccess ',
+    'arn:aws:iam::aws:policy/ReadOnlyAccess\n',
+    ' arn:aws:iam::aws:policy/ReadOnlyAccess',
+    'arn:aws:iam::aws:policy/',
+    'arn:aws:iam::1111111111111:policy/Scope',
+    'arn:aws:iam::aws:role/ReadOnlyAccess',
+    'arn:aws:iam::aws:policy/x/',
+  ])('refuses the policy ARN %j, anchored at both ends', (arn) => {
+    expect(problems(doc({ rules: [rule({ policyArns: [arn] })] }))).toEqual([
+      '$.rules[0].policyArns[0]: must be an IAM managed policy ARN',
+    ]);
   });
 
   it('reports a role pattern that is no role name', () => {
@@ -261,7 +363,11 @@ describe('parseAccessPolicy', () => {
     it('resolves an alias named constructor to its own account, and only that', () => {
       const policy = parseAccessPolicy(
         JSON.stringify(
-          doc({ aliases: { constructor: '222222222222' }, rules: [rule({ accounts: ['constructor'] })] }),
+          doc({
+            aliases: { constructor: '222222222222' },
+            trustedCallerAccounts: ['111111111111'],
+            rules: [rule({ accounts: ['constructor'] })],
+          }),
         ),
       );
       expect(policy.aliases.get('constructor')).toBe('222222222222');
@@ -278,16 +384,8 @@ describe('parseAccessPolicy', () => {
 
     it('does not let an alias named __proto__ resolve, nor a rule name it', () => {
       const text = '{"version":1,"aliases":{"__proto__":"222222222222"},"rules":[]}';
-      let policy: ReturnType<typeof parseAccessPolicy> | undefined;
-      try {
-        policy = parseAccessPolicy(text);
-      } catch (error) {
-        expect(error).toBeInstanceOf(AccessPolicyError);
-      }
-      if (policy) {
-        expect(policy.aliases.has('__proto__')).toBe(false);
-        expect(Object.getPrototypeOf(policy.aliases)).toBe(Map.prototype);
-      }
+      expect(() => parseAccessPolicy(text)).toThrow(AccessPolicyError);
+      expect(problemsOf(text)).toEqual(['$.aliases.__proto__: is not allowed as a key']);
       const naming = problemsOf(
         '{"version":1,"aliases":{"__proto__":"222222222222"},"rules":[{"id":"a","effect":"allow","callers":["*"],"accounts":["__proto__"],"roles":["*"]}]}',
       );

@@ -4,6 +4,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 
 export interface PolicyCheckInput {
   readonly file: string;
+  /** The broker's own account, whose callers are always trusted; unknown when undefined. */
+  readonly brokerAccount?: string | undefined;
 }
 
 export interface PolicyExplainInput {
@@ -13,6 +15,12 @@ export interface PolicyExplainInput {
   readonly account: string;
   readonly role: string;
   readonly duration?: number | undefined;
+  /** The broker's own account, whose callers are always trusted; unknown when undefined. */
+  readonly brokerAccount?: string | undefined;
+  /** Session policy ARNs the request would carry. */
+  readonly policyArns?: readonly string[] | undefined;
+  /** Whether the request would carry an inline session policy. */
+  readonly sessionPolicy?: boolean | undefined;
 }
 
 export interface PolicyDependencies {
@@ -49,17 +57,25 @@ const load = async (file: string, deps: PolicyDependencies): Promise<AccessPolic
 };
 
 /**
- * Checks an access policy file and reports each defect with its JSON path.
+ * Checks an access policy file and reports each defect with its JSON path, then warns of
+ * what a valid policy lets happen that its author may not mean: rules open to strangers'
+ * accounts, and what `allowUnverifiedCallers` leaves unenforceable.
  *
  * @example
- * await runPolicyCheck({ file: 'access-policy.json' }, deps); // 0 when valid, 2 when not
+ * await runPolicyCheck({ file: 'access-policy.json', brokerAccount: '111111111111' }, deps); // 0 when valid, 2 when not
  */
 export async function runPolicyCheck(input: PolicyCheckInput, deps: PolicyDependencies): Promise<number> {
   const policy = await load(input.file, deps);
   if (!policy) return INVALID;
+  const { reviewAccessPolicy } = await broker();
   deps.print(
     `${input.file}: valid, ${policy.rules.length} rule(s), ${policy.aliases.size} alias(es), unverified callers ${policy.allowUnverifiedCallers ? 'ALLOWED' : 'denied'}`,
   );
+  const trusted = [input.brokerAccount ?? "the broker's own account", ...policy.trustedCallerAccounts];
+  deps.print(`callers trusted from: ${trusted.join(', ')}`);
+  for (const warning of reviewAccessPolicy(policy, { brokerAccountId: input.brokerAccount })) {
+    deps.print(`warning: ${warning}`);
+  }
   return 0;
 }
 
@@ -88,16 +104,26 @@ export async function runPolicyExplain(input: PolicyExplainInput, deps: PolicyDe
     return INVALID;
   }
   try {
-    const decision = authorize(policy, caller, {
-      account: input.account,
-      roleName: input.role,
-      durationSeconds: input.duration,
-    });
+    const decision = authorize(
+      policy,
+      caller,
+      {
+        account: input.account,
+        roleName: input.role,
+        durationSeconds: input.duration,
+        policyArns: input.policyArns,
+        ...(input.sessionPolicy && { policy: '(an inline session policy)' }),
+      },
+      { brokerAccountId: input.brokerAccount },
+    );
     if (decision.effect === 'deny') {
       deps.print(`deny (${decision.ruleId}): ${decision.reason}`);
       return DENIED;
     }
-    const scope = decision.policyArns.length ? `, scoped down by ${decision.policyArns.join(', ')}` : '';
+    const scope = [
+      ...(decision.policyArns.length ? [`, scoped down by ${decision.policyArns.join(', ')}`] : []),
+      ...(decision.policy ? [', with its inline session policy'] : []),
+    ].join('');
     deps.print(
       `allow (${decision.ruleId}): ${input.role} in ${decision.accountId} for ${decision.durationSeconds} s${scope}`,
     );
@@ -110,6 +136,13 @@ export async function runPolicyExplain(input: PolicyExplainInput, deps: PolicyDe
     throw error;
   }
 }
+
+const accountOption = (value: string): string => {
+  if (!/^[0-9]{12}$/.test(value)) throw new InvalidArgumentError('must be a 12-digit account id');
+  return value;
+};
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const durationOption = (value: string): number => {
   const seconds = Number(value);
@@ -131,9 +164,16 @@ export function registerPolicyCommand(program: Command, setExitCode: (code: numb
     .description('validate an access policy and report each defect with its JSON path')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ stscreds policy check access-policy.json    # exit 0 valid, 2 invalid',
+      '\nExamples:\n  $ stscreds policy check access-policy.json --broker-account 111111111111    # exit 0 valid, 2 invalid',
     )
-    .action(async (file: string) => setExitCode(await runPolicyCheck({ file }, deps)));
+    .option(
+      '--broker-account <id>',
+      "the broker's own account, whose callers are always trusted",
+      accountOption,
+    )
+    .action(async (file: string, options: { brokerAccount?: string }) =>
+      setExitCode(await runPolicyCheck({ file, ...options }, deps)),
+    );
   policy
     .command('explain')
     .argument('<file>', 'the access policy JSON file')
@@ -146,13 +186,29 @@ export function registerPolicyCommand(program: Command, setExitCode: (code: numb
     .requiredOption('--account <id|alias>', 'the target account id or alias')
     .option('--role <name>', "the target role (default: the broker's, lambda_sts)")
     .option('--duration <seconds>', 'the requested duration', durationOption)
+    .option(
+      '--broker-account <id>',
+      "the broker's own account, whose callers are always trusted",
+      accountOption,
+    )
+    .option('--policy-arn <arn>', 'a session policy ARN the request carries (repeatable)', collect)
+    .option('--session-policy', 'the request carries an inline session policy')
     .action(
       async (
         file: string,
-        options: { caller?: string; account: string; role?: string; duration?: number },
+        options: {
+          caller?: string;
+          account: string;
+          role?: string;
+          duration?: number;
+          brokerAccount?: string;
+          policyArn?: string[];
+          sessionPolicy?: boolean;
+        },
       ) => {
+        const { policyArn, ...rest } = options;
         const role = options.role ?? (await import('@stscreds/contract')).DEFAULT_ROLE_NAME;
-        setExitCode(await runPolicyExplain({ file, ...options, role }, deps));
+        setExitCode(await runPolicyExplain({ file, ...rest, role, policyArns: policyArn }, deps));
       },
     );
 }

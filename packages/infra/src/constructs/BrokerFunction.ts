@@ -123,6 +123,8 @@ export class BrokerFunction extends Construct {
       logGroup: this.logGroup,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
+        // Callers of the broker's own account are trusted whatever the access policy lists.
+        STSCREDS_BROKER_ACCOUNT_ID: Stack.of(this).account,
         STSCREDS_DEFAULT_ROLE_NAME: props.defaultRoleName ?? DEFAULT_ROLE_NAME,
         STSCREDS_AUDIENCE:
           props.audience ??
