@@ -413,6 +413,7 @@ describe('the broker against moto', () => {
     process.env.AWS_SESSION_TOKEN = brokerCredentials.sessionToken;
     const config = readBrokerConfig({
       AWS_REGION: DEV_ORG.region,
+      STSCREDS_BROKER_ACCOUNT_ID: DEV_ORG.devopsAccountId,
       STSCREDS_AUDIENCE: AUDIENCE,
       STSCREDS_EXTRA_STS_ORIGINS: moto.endpoint,
       STSCREDS_ACCESS_POLICY: policy(),

@@ -28,6 +28,13 @@ describe('readBrokerConfig', () => {
     });
   });
 
+  it("reads the broker's own account, and leaves it unknown when unset", () => {
+    expect(readBrokerConfig({ ...base, STSCREDS_BROKER_ACCOUNT_ID: '111111111111' }).accountId).toBe(
+      '111111111111',
+    );
+    expect(readBrokerConfig(base)).not.toHaveProperty('accountId');
+  });
+
   it('reads every setting', () => {
     const config = readBrokerConfig({
       AWS_REGION: 'eu-west-1',
@@ -119,6 +126,16 @@ describe('readBrokerConfig', () => {
       /STSCREDS_EXTRA_STS_ORIGINS/,
     ],
     ['an unknown entry', { ...base, STSCREDS_ENTRY: 'all' }, /STSCREDS_ENTRY/],
+    [
+      'a broker account of 11 digits',
+      { ...base, STSCREDS_BROKER_ACCOUNT_ID: '11111111111' },
+      /STSCREDS_BROKER_ACCOUNT_ID/,
+    ],
+    [
+      'a broker account alias',
+      { ...base, STSCREDS_BROKER_ACCOUNT_ID: 'a111111111111' },
+      /STSCREDS_BROKER_ACCOUNT_ID/,
+    ],
     [
       'both entries in one function',
       { ...base, STSCREDS_ENTRY: 'both' },
