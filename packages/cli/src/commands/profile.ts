@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { upsertProfile } from '../config/upsertProfile.ts';
+import { profileNameProblem } from '../config/profileNameProblem.ts';
+import { ProfileSettingError, upsertProfile } from '../config/upsertProfile.ts';
 import { readConfigFile, writeConfigFile } from '../config/writeConfigFile.ts';
 import { credentialProcessCommand } from '../credentialProcessCommand.ts';
 import { type GlobalOptions, globalFlags, readGlobalOptions } from '../globalOptions.ts';
@@ -56,6 +57,12 @@ export async function runProfileAdd(
   print: (line: string) => void,
   path = configFilePath(),
 ): Promise<number> {
+  const servicesProblem = input.services === undefined ? undefined : profileNameProblem(input.services);
+  if (servicesProblem) {
+    throw new ProfileSettingError(
+      `Invalid services section ${JSON.stringify(input.services)}: ${servicesProblem}`,
+    );
+  }
   const before = await readConfigFile(path);
   const after = upsertProfile(before, input.name, profileSettings(input, globals));
   if (after === before) {

@@ -1,3 +1,5 @@
+import { profileNameProblem } from './profileNameProblem.ts';
+
 /** Thrown when a profile name could not be written as an AWS config section header. */
 export class ProfileNameError extends Error {
   override readonly name = 'ProfileNameError';
@@ -19,10 +21,6 @@ type LineKind = 'header' | 'comment' | 'blank' | 'setting';
 // A trailing comment after the closing bracket is tolerated because configparser ignores
 // whatever follows the header.
 const HEADER = /^\[([^\]]*)\]\s*(?:[#;].*)?$/;
-
-// Besides the characters that would break the header, whitespace is refused because botocore
-// splits the header on it: `[profile my prod]` names no profile at all.
-const BAD_NAME = /[\s[\]#;]/;
 
 // configparser splits options on '=' or ':', and a key starting with '[', '#' or ';' would read
 // back as a header or a comment, so the next upsert would not recognise the line it wrote.
@@ -67,11 +65,8 @@ const profileOf = (text: string): string | undefined => {
 
 const validate = (name: string, settings: ReadonlyArray<readonly [string, string]>): void => {
   if (name === '') throw new ProfileNameError('A profile name must not be empty');
-  if (BAD_NAME.test(name)) {
-    throw new ProfileNameError(
-      `Invalid profile name ${JSON.stringify(name)}: it must not contain whitespace, '[', ']', '#' or ';'`,
-    );
-  }
+  const problem = profileNameProblem(name);
+  if (problem) throw new ProfileNameError(`Invalid profile name ${JSON.stringify(name)}: ${problem}`);
   const seen = new Set<string>();
   for (const [key, value] of settings) {
     if (key === '' || BAD_KEY.test(key)) {
@@ -109,7 +104,8 @@ const validate = (name: string, settings: ReadonlyArray<readonly [string, string
  *
  * Applying the same upsert twice gives the same text as applying it once.
  *
- * @throws ProfileNameError when the name is empty or has whitespace, `[`, `]`, `#` or `;`.
+ * @throws ProfileNameError when the name is one some AWS SDK cannot read: empty, `__proto__`,
+ *   or holding anything but ASCII letters, digits and `_ - @ + . % : /`.
  * @throws ProfileSettingError when a key is empty, repeated or has whitespace or one of
  *   `= : [ ] # ;`, or when a value has a line break.
  *
