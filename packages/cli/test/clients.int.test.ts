@@ -262,7 +262,7 @@ console.log(JSON.stringify({ Arn, uri: process.env.AWS_CONTAINER_CREDENTIALS_FUL
         server.stdout.on('data', (chunk) => {
           text += chunk;
           const found = text.split('\n').filter((line) => line.startsWith('export '));
-          if (found.length === 2) done(found);
+          if (found.some((line) => line.includes('AWS_CONTAINER_AUTHORIZATION_TOKEN='))) done(found);
         });
         server.once('exit', () => fail(new Error('serve exited')));
       });
@@ -284,6 +284,96 @@ console.log(JSON.stringify({ Arn, uri: process.env.AWS_CONTAINER_CREDENTIALS_FUL
     }
     const code = await new Promise((done) => server.once('exit', done));
     expect(code).toBe(0);
+  });
+});
+
+describe('the children of exec --server and serve, when the user has a [default] profile', () => {
+  const PROD_ARN = 'arn:aws:sts::222222222222:assumed-role/lambda_sts/aws,iam,,111111111111,user+alice';
+  /** The user's own files: the local organization's, plus a [default] profile that is bob. */
+  let userEnv: NodeJS.ProcessEnv;
+  let sdkChild: string;
+
+  beforeAll(async () => {
+    const bob = org.seeded.callers.find((c) => c.name === 'bob');
+    if (!bob) throw new Error('the local organization has no bob');
+    const config = join(work, 'user-config');
+    const credentials = join(work, 'user-credentials');
+    await writeFile(
+      config,
+      `[default]\nregion = us-west-2\nservices = stscreds-dev\n\n${await readFile(org.paths.config, 'utf8')}`,
+    );
+    await writeFile(
+      credentials,
+      `[default]\naws_access_key_id = ${bob.credentials.accessKeyId}\naws_secret_access_key = ${bob.credentials.secretAccessKey}\n\n${await readFile(org.paths.credentials, 'utf8')}`,
+    );
+    // No endpoint or region variables: the child must find them in the profile, as a user's would.
+    const { AWS_ENDPOINT_URL: _sts, AWS_ENDPOINT_URL_LAMBDA: _lambda, AWS_REGION: _region, ...bare } = env;
+    userEnv = { ...bare, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    sdkChild = join(work, 'sdk-child.mjs');
+    await writeFile(
+      sdkChild,
+      `import { STSClient, GetCallerIdentityCommand } from '${resolve(REPO, 'node_modules/@aws-sdk/client-sts/dist-cjs/index.js')}';
+const { Arn } = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+console.log(Arn);`,
+    );
+  });
+
+  const execServer = (command: string[], extra: NodeJS.ProcessEnv = {}) =>
+    run(process.execPath, [BIN, 'exec', 'prod', '--server', '--profile', 'alice', '--', ...command], {
+      env: { ...userEnv, ...extra },
+      cwd: work,
+    });
+
+  it('the shared files would otherwise make the child bob', async () => {
+    const { stdout } = await run('aws', ['sts', 'get-caller-identity'], { env: userEnv, cwd: '/' });
+    expect(JSON.parse(stdout).Arn).toBe('arn:aws:iam::111111111111:user/bob');
+  });
+
+  it.each([
+    ['no AWS_PROFILE', {}],
+    ['AWS_PROFILE naming bob', { AWS_PROFILE: 'bob' }],
+    ['AWS_DEFAULT_PROFILE naming bob', { AWS_DEFAULT_PROFILE: 'bob' }],
+  ])('the AWS CLI child of exec --server acts as the target, with %s', async (_, extra) => {
+    const { stdout } = await execServer(['aws', 'sts', 'get-caller-identity'], extra);
+    expect(JSON.parse(stdout).Arn).toBe(PROD_ARN);
+  });
+
+  it.each([
+    ['no AWS_PROFILE', {}],
+    ['AWS_PROFILE naming bob', { AWS_PROFILE: 'bob' }],
+  ])('an AWS SDK v3 child of exec --server acts as the target, with %s', async (_, extra) => {
+    const { stdout } = await execServer([process.execPath, sdkChild], extra);
+    expect(stdout.trim()).toBe(PROD_ARN);
+  });
+
+  it('leaves no files of the child behind', async () => {
+    const { stdout } = await execServer(['/bin/sh', '-c', 'echo "$AWS_CONFIG_FILE"']);
+    await expect(readFile(stdout.trim(), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a shell that runs the lines serve prints acts as the target, for the AWS CLI and the SDK', async () => {
+    const server = spawn(process.execPath, [BIN, 'serve', 'prod', '--profile', 'alice'], {
+      env: userEnv,
+      cwd: work,
+    });
+    try {
+      const lines = await new Promise<string>((done, fail) => {
+        let text = '';
+        server.stdout.on('data', (chunk) => {
+          text += chunk;
+          if (text.includes('AWS_CONTAINER_AUTHORIZATION_TOKEN=')) done(text);
+        });
+        server.once('exit', () => fail(new Error('serve exited')));
+      });
+      const script = `${lines}\naws sts get-caller-identity --query Arn --output text\n"${process.execPath}" "${sdkChild}"`;
+      const { stdout } = await run('/bin/sh', ['-c', script], {
+        env: { ...userEnv, AWS_PROFILE: 'bob' },
+        cwd: '/',
+      });
+      expect(stdout.trim().split('\n')).toEqual([PROD_ARN, PROD_ARN]);
+    } finally {
+      server.kill('SIGINT');
+    }
   });
 });
 

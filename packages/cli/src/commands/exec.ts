@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
+import { STALE_CREDENTIAL_VARIABLES } from '../server/staleCredentialVariables.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
 import { fetchCredentials } from './get.ts';
 
@@ -12,31 +13,13 @@ export interface ExecInput extends TargetInput {
   readonly cache: boolean;
 }
 
-/** Variables that would make the child's SDK look elsewhere for credentials. */
-const STALE = [
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-  'AWS_ROLE_SESSION_NAME',
-];
-
 /** The child's environment: the parent's, less stale credentials, plus `credentials`. */
 export function childEnvironment(
   parent: NodeJS.ProcessEnv,
   credentials: Record<string, string>,
 ): NodeJS.ProcessEnv {
   const env = { ...parent };
-  for (const name of STALE) delete env[name];
+  for (const name of STALE_CREDENTIAL_VARIABLES) delete env[name];
   return { ...env, ...credentials };
 }
 
@@ -76,7 +59,9 @@ const run = (command: readonly string[], env: NodeJS.ProcessEnv): Promise<number
 /**
  * `stscreds exec`: runs a command with credentials for a target account, and answers its
  * exit code. With `server`, the child gets a container-credentials endpoint that keeps its
- * credentials fresh instead of fixed keys.
+ * credentials fresh instead of fixed keys, and shared config files of its own that keep the
+ * region and endpoints but hold no credentials, so that it acts as the target whatever the
+ * user's files and `AWS_PROFILE` say.
  *
  * @example
  * const code = await runExec({ account: 'prod', command: ['aws', 's3', 'ls'], server: false, cache: true }, globals);
@@ -88,21 +73,25 @@ export async function runExec(
 ): Promise<number> {
   const request = toRequestOptions(input, globals);
   if (input.server) {
-    const [{ fromStsCreds }, { startCredentialServer }] = await Promise.all([
+    const [{ fromStsCreds }, { startCredentialServer }, { writeChildConfig }] = await Promise.all([
       import('../brokerClient.ts'),
       import('../server/startCredentialServer.ts'),
+      import('../server/writeChildConfig.ts'),
     ]);
     const server = await startCredentialServer(fromStsCreds(request));
+    // The shared files rank above the container provider in every SDK: the child gets its own.
+    const files = await writeChildConfig(parentEnv);
     try {
       return await run(
         input.command,
         childEnvironment(parentEnv, {
+          ...files.env,
           AWS_CONTAINER_CREDENTIALS_FULL_URI: server.uri,
           AWS_CONTAINER_AUTHORIZATION_TOKEN: server.token,
         }),
       );
     } finally {
-      await server.close();
+      await Promise.all([server.close(), files.remove()]);
     }
   }
   const c = await fetchCredentials(request, globals, { cache: input.cache });

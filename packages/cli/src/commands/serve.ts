@@ -1,16 +1,21 @@
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
+import { STALE_CREDENTIAL_VARIABLES } from '../server/staleCredentialVariables.ts';
 import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
 
 export interface ServeDependencies {
   readonly print: (line: string) => void;
   readonly note: (line: string) => void;
   readonly untilInterrupted: () => Promise<void>;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
  * `stscreds serve`: a container-credentials endpoint for a target account, on loopback,
- * until interrupted. It prints the two variables a process needs to use it.
+ * until interrupted. It prints the shell lines a process needs to act as the target: the
+ * endpoint and its token, shared config files of its own (the region and endpoints of the
+ * profile in effect, no credentials) that live as long as the server, and an `unset` of every
+ * variable that would make an SDK find other credentials first.
  *
  * @example
  * await runServe({ account: 'prod' }, globals, deps); // export AWS_CONTAINER_CREDENTIALS_FULL_URI=…
@@ -20,22 +25,28 @@ export async function runServe(
   globals: GlobalOptions,
   deps: ServeDependencies,
 ): Promise<number> {
-  const [{ fromStsCreds }, { startCredentialServer }, { describeFailure }] = await Promise.all([
-    import('../brokerClient.ts'),
-    import('../server/startCredentialServer.ts'),
-    import('../describeFailure.ts'),
-  ]);
+  const [{ fromStsCreds }, { startCredentialServer }, { describeFailure }, { writeChildConfig }] =
+    await Promise.all([
+      import('../brokerClient.ts'),
+      import('../server/startCredentialServer.ts'),
+      import('../describeFailure.ts'),
+      import('../server/writeChildConfig.ts'),
+    ]);
   const server = await startCredentialServer(fromStsCreds(toRequestOptions(input, globals)), (error) =>
     deps.note(describeFailure(error).line),
   );
+  const files = await writeChildConfig(deps.env ?? process.env);
   try {
+    deps.print(`unset ${STALE_CREDENTIAL_VARIABLES.join(' ')}`);
+    deps.print(`export AWS_CONFIG_FILE='${files.env.AWS_CONFIG_FILE}'`);
+    deps.print(`export AWS_SHARED_CREDENTIALS_FILE='${files.env.AWS_SHARED_CREDENTIALS_FILE}'`);
     deps.print(`export AWS_CONTAINER_CREDENTIALS_FULL_URI='${server.uri}'`);
     deps.print(`export AWS_CONTAINER_AUTHORIZATION_TOKEN='${server.token}'`);
     deps.note('stscreds: serving until Ctrl-C');
     await deps.untilInterrupted();
     return 0;
   } finally {
-    await server.close();
+    await Promise.all([server.close(), files.remove()]);
   }
 }
 
@@ -54,7 +65,7 @@ export function registerServeCommand(
       'after',
       `
 Examples:
-  $ stscreds serve prod          # prints two export lines; paste them where the job runs`,
+  $ stscreds serve prod          # prints shell lines; paste them where the job runs`,
     )
     .action(async (account: string, options: TargetInput) => {
       setExitCode(
