@@ -26,7 +26,10 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
  * decides the answer, so that two requests share an entry only when the same caller asks the
  * same broker the same thing. The caller stands as its access key id plus a digest of its
  * secret key: an access key id belongs to one principal, and the secret keeps a forged key id
- * from reaching another's entry. No STS call is needed to compute it.
+ * from reaching another's entry. No STS call is needed to compute it. A profile name alone
+ * would not do: the keys under one name change (rotation, another user's file, `AWS_PROFILE`
+ * pointing elsewhere), and a start-up optimisation that skips resolving the caller must still
+ * key on what the credentials are, not on what they are called.
  *
  * @example
  * const key = requestCacheKey({ caller, transport: 'invoke', lambdaEndpoint, functionName, region, … });
