@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { clearStsCredsCache, fromStsCreds, StsCredsAccessDeniedError } from '@stscreds/client';
-import { DEV_ORG, type DevOrg, startDevOrg } from '@stscreds/devorg';
+import { DEV_ORG, type DevOrg, serveLambdaInvoke, startDevOrg } from '@stscreds/devorg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialProcessCommand } from '../src/credentialProcessCommand.ts';
 
@@ -123,6 +123,43 @@ describe('stscreds get', () => {
     expect(runs.map((r) => r.code)).toEqual(Array(20).fill(0));
     expect(new Set(runs.map((r) => JSON.parse(r.stdout).AccessKeyId)).size).toBe(1);
     expect(org.lambda.invocations() - before).toBe(1);
+  });
+
+  it("never serves one broker's credentials for another, through AWS_ENDPOINT_URL_LAMBDA or the profile", async () => {
+    const other = await serveLambdaInvoke({
+      functionName: 'getSTScreds',
+      region: 'us-west-2',
+      accountId: '111111111111',
+      handler: async () => ({
+        Version: 1,
+        AccessKeyId: 'ASIAOTHERBROKER00001',
+        SecretAccessKey: 'other-broker-secret',
+        SessionToken: 'other-broker-token',
+        Expiration: new Date(Date.now() + 3600_000).toISOString(),
+        AccountId: '222222222222',
+        AssumedRoleArn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/other-broker',
+      }),
+    });
+    try {
+      const cache = { XDG_CACHE_HOME: join(work, 'two-brokers') };
+      const keyFrom = async (extra: NodeJS.ProcessEnv) => {
+        const result = await cli(['get', 'prod', '--profile', 'alice', '--format', 'process'], {
+          ...cache,
+          ...extra,
+        });
+        expect(result.code).toBe(0);
+        return JSON.parse(result.stdout).AccessKeyId;
+      };
+      const first = await keyFrom({});
+      expect(first).toMatch(/^ASIA/);
+      expect(await keyFrom({ AWS_ENDPOINT_URL_LAMBDA: other.endpoint })).toBe('ASIAOTHERBROKER00001');
+      expect(await keyFrom({})).toBe(first);
+      // With the variable empty, the caller's profile names the local organization's broker.
+      expect(await keyFrom({ AWS_ENDPOINT_URL_LAMBDA: '' })).toBe(first);
+      expect(other.invocations()).toBe(1);
+    } finally {
+      await other.close();
+    }
   });
 
   it('keeps no denial in its cache', async () => {
