@@ -11,9 +11,19 @@ import packageJson from '../package.json' with { type: 'json' };
 const BIN = resolve(import.meta.dirname, '../bin/stscreds.js');
 const run = promisify(execFile);
 
-const cli = async (args: string[]) => {
+/** The environment of a caller with no AWS configuration at all. */
+const BARE: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: '/nonexistent',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  NODE_NO_WARNINGS: '1',
+};
+
+const cli = async (args: string[], env?: NodeJS.ProcessEnv) => {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], env ? { env } : {});
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -73,5 +83,32 @@ describe('the bundled stscreds', () => {
       /Uses the optional IAM simulator \(@cloud-copilot\/iam-simulate, AGPL-3\.0\), installed at/,
     );
     expect(result.stdout).not.toMatch(/not installed/);
+  });
+
+  it('names the endpoint it could not reach, and with --verbose what it resolved', async () => {
+    const keys = {
+      ...BARE,
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+    };
+    const args = ['get', 'prod', '--no-cache', '--endpoint', 'http://127.0.0.1:1', '--audience', 'edge'];
+    const quiet = await cli(args, keys);
+    expect(quiet.code).toBe(6);
+    expect(quiet.stderr).toBe(
+      'stscreds: UpstreamError: getSTScreds could not be reached at http://127.0.0.1:1\n',
+    );
+    const verbose = await cli([...args, '--verbose'], keys);
+    expect(verbose.code).toBe(6);
+    expect(verbose.stderr).toMatch(
+      /^stscreds: broker getSTScreds in us-west-2 at http:\/\/127\.0\.0\.1:1, audience edge, identity proof for https:\/\/sts\.us-west-2\.amazonaws\.com, caller from the default credential chain, cache off\n/,
+    );
+  });
+
+  it('says how to name an identity when the caller has none', async () => {
+    const result = await cli(['get', 'prod'], BARE);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /Could not load credentials from any providers; name your AWS identity with --profile NAME or AWS_PROFILE/,
+    );
   });
 });

@@ -21,7 +21,7 @@ const CALLER_MISTAKE = new Set([
   'RequestTooLargeException',
 ]);
 
-const mapInvokeError = (error: unknown, functionName: string): Error => {
+const mapInvokeError = (error: unknown, functionName: string, endpoint: string | undefined): Error => {
   const name = error instanceof Error ? error.name : '';
   const hasStatus =
     typeof (error as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode === 'number';
@@ -29,7 +29,10 @@ const mapInvokeError = (error: unknown, functionName: string): Error => {
   if (THROTTLED.has(name)) return new StsCredsThrottledError(message, { cause: error });
   if (DENIED.has(name)) return new StsCredsAccessDeniedError(message, { cause: error });
   if (CALLER_MISTAKE.has(name)) return new StsCredsValidationError(message, { cause: error });
-  if (!hasStatus) return new StsCredsUpstreamError(`${functionName} could not be reached`, { cause: error });
+  if (!hasStatus) {
+    const where = endpoint ? ` at ${endpoint}` : '';
+    return new StsCredsUpstreamError(`${functionName} could not be reached${where}`, { cause: error });
+  }
   return new StsCredsUpstreamError(message, { cause: error });
 };
 
@@ -46,6 +49,8 @@ export async function invokeBroker(
   lambda: LambdaClient,
   functionName: string,
   request: unknown,
+  /** The Lambda endpoint, named when it cannot be reached. */
+  endpoint?: string,
 ): Promise<BrokerResponse> {
   let output: InvokeCommandOutput;
   try {
@@ -56,7 +61,7 @@ export async function invokeBroker(
       }),
     );
   } catch (error) {
-    throw mapInvokeError(error, functionName);
+    throw mapInvokeError(error, functionName, endpoint);
   }
   if (output.FunctionError) {
     throw new StsCredsInternalError(`${functionName} failed with a function error (${output.FunctionError})`);

@@ -109,10 +109,13 @@ export function createCredentialRequester(options: StsCredsRequestOptions): Cred
         stsEndpoint: await resolved.stsEndpoint(),
         request: resolved.body,
       });
-      const answer = await invokeBroker(await lambdaClient(), resolved.functionName, {
-        ...resolved.body,
-        identity,
-      });
+      const endpoint = (await resolved.lambdaEndpoint()) ?? `https://lambda.${resolved.region}.amazonaws.com`;
+      const answer = await invokeBroker(
+        await lambdaClient(),
+        resolved.functionName,
+        { ...resolved.body, identity },
+        endpoint,
+      );
       if ('error' in answer) throw stsCredsErrorOf(answer.error);
       return answer;
     },

@@ -117,6 +117,8 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
         `export AWS_ENDPOINT_URL='${state.broker.stsEndpoint}'`,
         `export AWS_ENDPOINT_URL_LAMBDA='${state.broker.lambdaEndpoint}'`,
         `export AWS_REGION='${state.broker.region}'`,
+        // boto3 and the AWS CLI v1 read only this one.
+        `export AWS_DEFAULT_REGION='${state.broker.region}'`,
         // The audience the local broker's proofs must sign; a client needs it to sign one.
         `export STSCREDS_AUDIENCE='${state.broker.audience}'`,
         ...(state.broker.federationEndpoint

@@ -44,18 +44,20 @@ const printNextSteps = (org: DevOrg, print: (line: string) => void): void => {
   print(`  source ${rel}/env.sh`);
   print('  aws --profile prod sts get-caller-identity        # credential_process runs stscreds as alice');
   print('  aws --profile prod s3 ls');
-  print('  npx stscreds whoami staging --profile alice');
-  print('or, without env.sh (the profiles carry their endpoints):');
   print(
-    `  AWS_CONFIG_FILE=${rel}/config AWS_SHARED_CREDENTIALS_FILE=${rel}/credentials aws --profile prod s3 ls`,
+    `  aws --profile prod s3 ls --endpoint-url ${org.moto.endpoint}   # AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL`,
   );
-  print('  npx stscreds exec staging --profile alice -- aws s3 ls');
-  print('  npx stscreds get prod --profile bob                # AccessDenied: bob may reach staging only');
+  print('  npx stscreds whoami staging --profile alice');
+  print('or, without env.sh (the profiles carry their endpoints; the two files name them):');
+  const files = `AWS_CONFIG_FILE=${rel}/config AWS_SHARED_CREDENTIALS_FILE=${rel}/credentials`;
+  print(`  ${files} aws --profile prod s3 ls`);
+  print(`  ${files} npx stscreds exec staging --profile alice -- aws s3 ls`);
+  print(`  ${files} npx stscreds get prod --profile bob   # AccessDenied: bob may reach staging only`);
   print(
     `  npx stscreds policy explain ${rel}/access-policy.json --caller arn:aws:iam::111111111111:user/bob --account prod`,
   );
   print(
-    `  npx stscreds doctor --profile operator --broker-profile broker --broker-role ${org.seeded.brokerRoleArn}`,
+    `  ${files} npx stscreds doctor --profile operator --broker-profile broker --broker-role ${org.seeded.brokerRoleArn}`,
   );
   print('');
 };

@@ -78,9 +78,25 @@ export function formatCredentials(c: CredentialResponse, format: Format, shell: 
  */
 export async function fetchCredentials(
   request: StsCredsRequestOptions,
-  _globals: GlobalOptions,
+  globals: GlobalOptions,
   options: { cache: boolean; cacheDir?: string | undefined; note?: (line: string) => void },
 ): Promise<CredentialResponse> {
+  if (globals.verbose && options.note) {
+    const resolved = resolveRequest(request);
+    const endpoint = (await resolved.lambdaEndpoint()) ?? `https://lambda.${resolved.region}.amazonaws.com`;
+    const via = request.functionUrl ? `its Function URL ${request.functionUrl}` : endpoint;
+    const caller = request.profile ? `profile ${request.profile}` : 'from the default credential chain';
+    const audience = (() => {
+      try {
+        return resolved.audience();
+      } catch {
+        return '(none)';
+      }
+    })();
+    options.note(
+      `stscreds: broker ${resolved.functionName} in ${resolved.region} at ${via}, audience ${audience}, identity proof for ${await resolved.stsEndpoint()}, caller ${caller}, cache ${options.cache ? 'on' : 'off'}`,
+    );
+  }
   // The SDK's clients are loaded only when the broker is asked: a cache hit needs none of them.
   const requester = async () => (await import('../brokerClient.ts')).createCredentialRequester(request);
   if (!options.cache) return (await requester()).request();
