@@ -53,8 +53,6 @@ try {
       brokerBytes: bundles.brokerBytes,
       baselineBytes: bundles.baselineBytes,
       ratio: bundles.brokerBytes / bundles.baselineBytes,
-      brokerTotalBytes: bundles.brokerTotalBytes,
-      baselineTotalBytes: bundles.baselineTotalBytes,
     },
     coldStart,
     warm,

@@ -14,10 +14,14 @@ export const BROKER_BUNDLE = resolve(import.meta.dirname, '../dist/lambda/index.
  * @example
  * await bundleBroker(); // packages/broker/dist/lambda/index.mjs
  */
-export async function bundleBroker(outfile: string = BROKER_BUNDLE): Promise<string> {
+export async function bundleBroker(
+  outfile: string = BROKER_BUNDLE,
+  /** Another handler to bundle the same way, such as the benchmarks' baseline. */
+  entry: string = resolve(import.meta.dirname, '../src/handler.ts'),
+): Promise<string> {
   await mkdir(dirname(outfile), { recursive: true });
   await build({
-    entryPoints: [resolve(import.meta.dirname, '../src/handler.ts')],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     minify: true,

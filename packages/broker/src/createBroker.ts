@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { BrokerResponse } from '@stscreds/contract';
 import { redactKeyId } from '@stscreds/contract';
 import type { AssumeRoleInput } from './assumeRole.ts';
 import { attributeSession } from './attribution/attributeSession.ts';
 import { auditEventOf, type RequestEnding, type RequestFacts } from './audit/auditEventOf.ts';
+import type { MetricsSink } from './audit/deferredMetrics.ts';
 import { recordAudit } from './audit/recordAudit.ts';
 import { type BrokerCaches, createBrokerCaches } from './cache/createBrokerCaches.ts';
 import { credentialCacheKey } from './cache/credentialCacheKey.ts';
@@ -35,7 +35,7 @@ export interface BrokerDependencies {
   readonly logger: Logger;
   readonly loadPolicy: AccessPolicyLoader;
   /** CloudWatch metrics in EMF; none are written without it. */
-  readonly metrics?: Metrics;
+  readonly metrics?: MetricsSink;
   /** How identity proofs are verified. Default: {@link verifyIdentityProof} against STS. */
   readonly verifyProof?: ProofVerifier;
   /** The clock, in epoch milliseconds; injectable so a simulation can run a virtual day. */

@@ -4,7 +4,7 @@
  * A broken configuration does not crash the function: every request fails closed with
  * InternalError, and the cause is logged.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { deferredMetrics } from './audit/deferredMetrics.ts';
 import { createHandler } from './createHandler.ts';
 import { createLogger } from './createLogger.ts';
 import { createStsClient } from './createStsClient.ts';
@@ -24,7 +24,14 @@ const build = () => {
       sts: createStsClient(config),
       logger,
       loadPolicy: loadAccessPolicy(config.policySource),
-      metrics: new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' }),
+      // Powertools Metrics is loaded with the first answer's metrics, off the cold start.
+      metrics: deferredMetrics(
+        async () => {
+          const { Metrics } = await import('@aws-lambda-powertools/metrics');
+          return new Metrics({ namespace: 'stscreds', serviceName: 'getSTScreds' });
+        },
+        (error) => logger.warn('metrics are unavailable', { cause: describeError(error) }),
+      ),
     });
   } catch (error) {
     logger.error('the broker cannot start: every request fails closed until its configuration is fixed', {

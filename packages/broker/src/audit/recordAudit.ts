@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ErrorCode } from '@stscreds/contract';
+import type { MetricsSink } from './deferredMetrics.ts';
 
 /** One decision of the broker, as the audit trail keeps it. */
 export interface AuditEvent {
@@ -32,7 +32,7 @@ export const PROOF_RULE_ID = 'identity-proof';
  */
 export function recordAudit(
   logger: Logger,
-  metrics: Metrics | undefined,
+  metrics: MetricsSink | undefined,
   event: AuditEvent,
   /** Entries the caches evicted since the last event: a sign that they are too small. */
   cacheEvictions = 0,
@@ -40,13 +40,12 @@ export function recordAudit(
   logger.info('audit', { audit: event });
   if (!metrics) return;
   const count = (name: string, value = 1): void => {
-    metrics.addMetric(name, MetricUnit.Count, value);
+    metrics.addMetric(name, 'Count', value);
   };
   if (event.outcome === 'issued') count('CredentialsIssued');
   if (event.outcome === 'denied') count(event.ruleId === PROOF_RULE_ID ? 'ProofRejected' : 'RequestsDenied');
   if (event.code === 'UpstreamError' || event.code === 'Throttled') count('UpstreamErrors');
-  if (event.stsLatencyMs !== undefined)
-    metrics.addMetric('StsLatency', MetricUnit.Milliseconds, event.stsLatencyMs);
+  if (event.stsLatencyMs !== undefined) metrics.addMetric('StsLatency', 'Milliseconds', event.stsLatencyMs);
   if (event.cache === 'hit') count('CacheHits');
   if (event.cache === 'miss') count('CacheMisses');
   if (event.cache === 'stale') count('CacheStaleServed');
