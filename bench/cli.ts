@@ -80,7 +80,10 @@ export async function measureCli(org: DevOrg, bin: string, cacheDir: string, run
   // The caller's environment, as the AWS CLI hands it to credential_process: what Node.js does
   // at every start (NODE_EXTRA_CA_CERTS, for one, costs it tens of milliseconds) counts for both.
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('STSCREDS_')),
+    Object.entries(process.env).filter(
+      // NODE_OPTIONS carries the workspace's source condition, which an installed CLI never sees.
+      ([name]) => !name.startsWith('AWS_') && !name.startsWith('STSCREDS_') && name !== 'NODE_OPTIONS',
+    ),
   );
   const env: NodeJS.ProcessEnv = {
     ...inherited,
@@ -90,6 +93,7 @@ export async function measureCli(org: DevOrg, bin: string, cacheDir: string, run
     AWS_ENDPOINT_URL: org.moto.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
     AWS_REGION: 'us-west-2',
+    STSCREDS_AUDIENCE: org.broker.audience,
   };
   const get = [process.execPath, bin, 'get', 'prod', '--format', 'process', '--profile', 'alice'];
   const commands = {
@@ -136,7 +140,12 @@ const measureRoundTrip = async (env: NodeJS.ProcessEnv, runs: number): Promise<n
   Object.assign(process.env, env);
   try {
     // A new client each time, as each CLI process makes its own connection.
-    const ask = () => createCredentialRequester({ accountId: 'prod', profile: 'alice' }).request();
+    const ask = () =>
+      createCredentialRequester({
+        accountId: 'prod',
+        profile: 'alice',
+        audience: env.STSCREDS_AUDIENCE,
+      }).request();
     await ask();
     const times: number[] = [];
     for (let i = 0; i < runs; i += 1) {
