@@ -487,7 +487,8 @@ describe('createBroker credential cache key', () => {
 
 describe('createBroker proof cache', () => {
   const SIGNED_AT = Date.UTC(2026, 10, 28, 12, 0, 0);
-  const dated = { ...PROOF, headers: { 'x-amz-date': '20261128T120000Z', authorization: 'sig' } };
+  // x-amz-date comes after another header, and in capitals: the cache must find it by name.
+  const dated = { ...PROOF, headers: { authorization: 'sig', 'X-Amz-Date': '20261128T120000Z' } };
   const counting = (clock: { now: number }) => {
     const bindings: ProofBinding[] = [];
     const run = broker({

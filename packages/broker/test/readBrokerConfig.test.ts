@@ -152,6 +152,12 @@ describe('readBrokerConfig', () => {
     expect(() => readBrokerConfig(env)).toThrow(message);
   });
 
+  it('takes each partition by name', () => {
+    expect(
+      readBrokerConfig({ ...base, STSCREDS_PROOF_PARTITIONS: 'aws-us-gov,aws-cn,aws' }).proofPartitions,
+    ).toEqual(['aws-us-gov', 'aws-cn', 'aws']);
+  });
+
   it('accepts each bound exactly', () => {
     expect(readBrokerConfig({ ...base, STSCREDS_CACHE_MAX_ENTRIES: '1000000' }).cache.maxEntries).toBe(
       1_000_000,

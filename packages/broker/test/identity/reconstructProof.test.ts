@@ -106,6 +106,12 @@ describe('reconstructProof', () => {
       ).toMatch(/not an STS endpoint/);
     });
 
+    it('names every partition it takes when it refuses a host', () => {
+      expect(refusal({ ...genuine, url: 'https://evil.example/' }, { partitions: ['aws', 'aws-cn'] })).toBe(
+        'Identity proof refused: identity.url is not an STS endpoint of aws or aws-cn',
+      );
+    });
+
     it.each([
       ['another host', 'https://evil.example/'],
       ['a look-alike host', 'https://sts.us-west-2.amazonaws.com.evil.example/'],
@@ -265,6 +271,11 @@ describe('reconstructProof', () => {
       'application/x-www-form-urlencoded;charset=UTF-8',
     ])('accepts %s', (contentType) => {
       expect(() => reconstructProof(withHeaders({ 'content-type': contentType }), rules)).not.toThrow();
+    });
+
+    it('accepts a proof that sends no content-type at all', () => {
+      const { 'content-type': _dropped, ...headers } = genuine.headers;
+      expect(() => reconstructProof({ ...genuine, headers }, rules)).not.toThrow();
     });
 
     it.each([
