@@ -22,6 +22,7 @@ import { authorize } from './policy/authorize.ts';
 import type { AccessPolicyLoader } from './policy/loadAccessPolicy.ts';
 import { policyOrFailClosed } from './policy/policyOrFailClosed.ts';
 import { resolveAccount } from './policy/resolveAccount.ts';
+import { revocationEpoch } from './policy/revocationEpoch.ts';
 import type { BrokerConfig } from './readBrokerConfig.ts';
 import { toCredentialResponse } from './toCredentialResponse.ts';
 import { toErrorResponse } from './toErrorResponse.ts';
@@ -137,7 +138,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
       const { issued, outcome } = await issueCredentials(input, {
         sts,
         cache: caches.credentials,
-        key: credentialCacheKey(caller, input),
+        key: credentialCacheKey(caller, input, revocationEpoch(policy, caller, decision.accountId)),
         deadlineMs: remainingMs(),
         onStsCall: (stsLatencyMs) => {
           facts = { ...(facts ?? { requestId }), stsLatencyMs };

@@ -53,10 +53,11 @@ export { stsHostPattern } from './identity/stsHostPattern.ts';
 export type { VerifyIdentityProofOptions } from './identity/verifyIdentityProof.ts';
 export { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 export { mapStsError } from './mapStsError.ts';
-export type { AccessPolicyDocument, AccessRule } from './policy/accessPolicySchema.ts';
+export type { AccessPolicyDocument, AccessRevocation, AccessRule } from './policy/accessPolicySchema.ts';
 export { accessPolicySchema } from './policy/accessPolicySchema.ts';
 export type { AccessRequest, Allowed, AuthorizeContext, Decision, Denied } from './policy/authorize.ts';
 export { authorize } from './policy/authorize.ts';
+export { findRevocation } from './policy/findRevocation.ts';
 export type { AccessPolicyLoader, AccessPolicySource } from './policy/loadAccessPolicy.ts';
 export { loadAccessPolicy } from './policy/loadAccessPolicy.ts';
 export { matchesPattern } from './policy/matchesPattern.ts';
@@ -65,6 +66,7 @@ export { AccessPolicyError, parseAccessPolicy } from './policy/parseAccessPolicy
 export { resolveAccount } from './policy/resolveAccount.ts';
 export type { ReviewContext } from './policy/reviewAccessPolicy.ts';
 export { reviewAccessPolicy } from './policy/reviewAccessPolicy.ts';
+export { revocationEpoch } from './policy/revocationEpoch.ts';
 export type { BrokerConfig, BrokerEntry } from './readBrokerConfig.ts';
 export { BrokerConfigError, readBrokerConfig } from './readBrokerConfig.ts';
 

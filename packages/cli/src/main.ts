@@ -7,6 +7,7 @@ import { registerExecCommand } from './commands/exec.ts';
 import { registerGetCommand } from './commands/get.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerProfileCommand } from './commands/profile.ts';
+import { registerRevokeCommand } from './commands/revoke.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWhoamiCommand } from './commands/whoami.ts';
@@ -61,6 +62,7 @@ command's own (127 not found, 126 not executable). policy explain answers 0 allo
   registerVerifyCommand(program, setExitCode);
   registerDoctorCommand(program, setExitCode);
   registerConsoleCommand(program, setExitCode);
+  registerRevokeCommand(program, setExitCode);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

@@ -21,6 +21,13 @@ export const DEV_ORG = {
     { name: 'bob', targets: ['staging'] },
   ],
   stateDir: '.stscreds/dev',
+  /** The SSM parameter the local broker reads its access policy from, as a deployed one does. */
+  accessPolicyParameter: '/stscreds/access-policy',
+  /**
+   * How long the local broker keeps the policy before reading it again. Short, so that a
+   * revocation shows within seconds; a deployed broker's default is 300.
+   */
+  accessPolicyMaxAgeSeconds: 5,
   /**
    * The value identity proofs must sign in x-stscreds-audience. As a deployed broker's default,
    * it is the function's ARN: unique to the broker, so that its proofs are good for no other.

@@ -12,6 +12,7 @@ import { redactKeyId } from '@stscreds/contract';
 import { DEV_ORG } from './defaults.ts';
 import type { DevOrg } from './startDevOrg.ts';
 import { walkThroughDoctor } from './walkThroughDoctor.ts';
+import { walkThroughRevocation } from './walkThroughRevocation.ts';
 
 export interface WalkthroughStep {
   readonly title: string;
@@ -43,7 +44,7 @@ const expectError = (answer: BrokerResponse, code: string, because: RegExp): str
  * Walks callers through the local organization with the real SDK clients and the state
  * folder's profiles: a verified caller gets credentials and uses them, the access policy
  * turns another away, forged or malformed requests fail with their clean error codes, and
- * doctor catches a broken account.
+ * doctor catches a broken account, and a revocation shuts alice out and is lifted.
  * Each step prints as it runs; the result says whether every step behaved.
  *
  * @example
@@ -193,6 +194,15 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
   });
 
   await walkThroughDoctor(org, step);
+
+  await walkThroughRevocation(
+    org,
+    {
+      ask: async (caller, accountId) =>
+        invokeBroker(caller === 'alice' ? alice : bob, fn, { accountId, identity: await proofOf(caller) }),
+    },
+    step,
+  );
 
   return steps;
 }

@@ -12,6 +12,8 @@ import {
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
+  EnablePolicyTypeCommand,
+  ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -156,6 +158,21 @@ const seedDevops = async (iam: IAMClient) => {
       ),
     }),
   );
+  // The broker reads its access policy from SSM. BrokerStack grants the one parameter; moto
+  // checks every action but S3's against the resource "*", so here the grant names "*".
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: DEV_ORG.brokerRoleName,
+      PolicyName: 'stscreds-access-policy',
+      PolicyDocument: document([
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: '*',
+        },
+      ]),
+    }),
+  );
   const functionArn = (name: string) =>
     `arn:aws:lambda:${DEV_ORG.region}:${DEV_ORG.devopsAccountId}:function:${name}`;
   const urlFunctionArn = functionArn(urlFunctionNameOf(DEV_ORG.functionName));
@@ -230,6 +247,11 @@ const seedMembership = async (endpoint: string, credentials: AwsCredentialIdenti
       );
     }
   }
+  // Service control policies are on, as in most organizations: revocations can use them.
+  const { Roots: roots } = await organizations.send(new ListRootsCommand({}));
+  await organizations.send(
+    new EnablePolicyTypeCommand({ RootId: roots?.[0]?.Id, PolicyType: 'SERVICE_CONTROL_POLICY' }),
+  );
   if (!organization?.Id) throw new Error('moto did not create the organization');
   return organization.Id;
 };

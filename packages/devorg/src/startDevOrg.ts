@@ -1,4 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
   type BrokerConfig,
@@ -79,6 +81,18 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
     });
     const logger = options.logger ?? createLogger();
     const accessPolicy = JSON.stringify(devAccessPolicy(), null, 2);
+    // The broker reads its policy from SSM, as a deployed one does, so that a change (such as a
+    // revocation) reaches the running broker within the policy's cache age.
+    await new SSMClient({
+      endpoint: moto.endpoint,
+      region: DEV_ORG.region,
+      credentials: seeded.operator.credentials,
+    }).send(
+      new PutParameterCommand({ Name: DEV_ORG.accessPolicyParameter, Value: accessPolicy, Type: 'String' }),
+    );
+    const ssm = new SSMProvider({
+      clientConfig: { endpoint: moto.endpoint, region: DEV_ORG.region, credentials },
+    });
     const config: BrokerConfig = {
       region: DEV_ORG.region,
       partition: 'aws',
@@ -89,14 +103,18 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       // Identity proofs may go to this moto, and to no other local endpoint.
       extraStsOrigins: [moto.endpoint],
       entry: 'invoke',
-      policySource: { kind: 'inline', json: accessPolicy },
+      policySource: {
+        kind: 'ssm',
+        name: DEV_ORG.accessPolicyParameter,
+        maxAgeSeconds: DEV_ORG.accessPolicyMaxAgeSeconds,
+      },
       cache: { maxEntries: 10_000, minRemainingMs: 15 * 60_000 },
     };
     const handler = createHandler({
       config,
       sts: createStsClient({ region: DEV_ORG.region }, { endpoint: moto.endpoint, credentials }),
       logger,
-      loadPolicy: loadAccessPolicy(config.policySource),
+      loadPolicy: loadAccessPolicy(config.policySource, ssm),
     });
     lambda = await serveLambdaInvoke({
       functionName: DEV_ORG.functionName,
@@ -114,7 +132,7 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
         config: urlConfig,
         sts: createStsClient({ region: DEV_ORG.region }, { endpoint: moto.endpoint, credentials }),
         logger,
-        loadPolicy: loadAccessPolicy(urlConfig.policySource),
+        loadPolicy: loadAccessPolicy(urlConfig.policySource, ssm),
       }),
     });
     federation = await serveFederationEndpoint({ stsEndpoint: moto.endpoint, region: DEV_ORG.region });
@@ -122,6 +140,8 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       lambdaEndpoint: lambda.endpoint,
       functionUrl: functionUrl.url,
       federationEndpoint: federation.url,
+      accessPolicyParameter: DEV_ORG.accessPolicyParameter,
+      accessPolicyMaxAgeSeconds: DEV_ORG.accessPolicyMaxAgeSeconds,
       functionName: DEV_ORG.functionName,
       audience: DEV_ORG.audience,
       stsEndpoint: moto.endpoint,

@@ -9,6 +9,9 @@ export interface BrokerState {
   readonly functionUrl: string;
   /** A stand-in for the AWS federation endpoint, for `stscreds console`. */
   readonly federationEndpoint?: string;
+  /** The SSM parameter the broker reads its access policy from, and how long it keeps it. */
+  readonly accessPolicyParameter?: string;
+  readonly accessPolicyMaxAgeSeconds?: number;
   readonly functionName: string;
   readonly audience: string;
   readonly stsEndpoint: string;
@@ -64,6 +67,7 @@ const configFile = (state: DevState): string => {
     ['sts', state.broker.stsEndpoint],
     ['iam', state.broker.stsEndpoint],
     ['organizations', state.broker.stsEndpoint],
+    ['ssm', state.broker.stsEndpoint],
     ['s3', state.broker.stsEndpoint],
   ].map(([service, url]) => `${service} =\n  endpoint_url = ${url}\n`);
   return [
@@ -123,6 +127,12 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
         `export STSCREDS_AUDIENCE='${state.broker.audience}'`,
         ...(state.broker.federationEndpoint
           ? [`export STSCREDS_FEDERATION_ENDPOINT='${state.broker.federationEndpoint}'`]
+          : []),
+        ...(state.broker.accessPolicyParameter
+          ? [
+              `export STSCREDS_ACCESS_POLICY_PARAMETER='${state.broker.accessPolicyParameter}'`,
+              `export STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS='${state.broker.accessPolicyMaxAgeSeconds ?? 300}'`,
+            ]
           : []),
         '',
       ].join('\n'),

@@ -101,6 +101,8 @@ describe('the local organization', () => {
       lambdaEndpoint: org.lambda.endpoint,
       functionUrl: org.functionUrl.url,
       federationEndpoint: org.federation.url,
+      accessPolicyParameter: '/stscreds/access-policy',
+      accessPolicyMaxAgeSeconds: 5,
       functionName: 'getSTScreds',
       audience: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
       stsEndpoint: org.moto.endpoint,

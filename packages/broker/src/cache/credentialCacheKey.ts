@@ -8,13 +8,20 @@ const hashOf = (text: string | undefined): string | null =>
 /**
  * The key of issued credentials: everything that decides what STS would answer. Two requests
  * share an entry only when they name the same caller, account, role, session name, duration,
- * inline session policy and policy ARNs. SourceIdentity and tags follow from the caller.
+ * inline session policy and policy ARNs, and after the same latest revocation
+ * (`revocationEpoch`), so that nothing cached before a revocation is served after it.
+ * SourceIdentity and tags follow from the caller.
  *
  * @example
  * credentialCacheKey(caller, input); // '["arn:aws:iam::111111111111:user/alice","222222222222",…]'
  */
-export function credentialCacheKey(caller: Caller | undefined, input: AssumeRoleInput): string {
+export function credentialCacheKey(
+  caller: Caller | undefined,
+  input: AssumeRoleInput,
+  revokedAt: string | null = null,
+): string {
   return JSON.stringify([
+    revokedAt,
     caller?.arn ?? null,
     input.accountId,
     input.roleName,

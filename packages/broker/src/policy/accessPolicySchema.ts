@@ -49,6 +49,46 @@ const ruleSchema = z.strictObject({
   ),
 });
 
+/** A time as the policy writes it: UTC, to the second, such as 2026-12-01T15:35:00Z. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const instant = () =>
+  z.string().check(
+    z.regex(INSTANT, 'must be a UTC time such as 2026-12-01T15:35:00Z'),
+    z.refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real time'),
+  );
+
+/**
+ * A revocation: the broker refuses the callers new credentials until it is lifted, and the
+ * AWS side denies what it issued to them before `revokedAt`. A role-wide one names no caller:
+ * it denies every session of the target role issued before `revokedAt`.
+ */
+const revocationSchema = z.strictObject({
+  id: z.string().check(z.regex(RULE_ID, 'must be 1-64 characters [A-Za-z0-9_.:-]')),
+  callers: z.optional(
+    z
+      .array(z.string().check(z.regex(CALLER_PATTERN, 'must be a caller ARN pattern, or *')))
+      .check(z.minLength(1, 'must name at least one caller pattern')),
+  ),
+  roleWide: z.optional(z.literal(true)),
+  accounts: z.optional(
+    z
+      .array(
+        z
+          .string()
+          .check(
+            z.refine(
+              (v) => v === '*' || ACCOUNT_ID.test(v) || ALIAS.test(v),
+              'must be an account id, an alias or *',
+            ),
+          ),
+      )
+      .check(z.minLength(1, 'must name at least one account')),
+  ),
+  revokedAt: instant(),
+  liftedAt: z.optional(instant()),
+  reason: z.string().check(z.minLength(1, 'must say why'), z.maxLength(1024)),
+});
+
 /** The access policy document, version 1. */
 export const accessPolicySchema = z
   .strictObject({
@@ -77,6 +117,7 @@ export const accessPolicySchema = z
       {},
     ),
     rules: z.array(ruleSchema).check(z.maxLength(1000)),
+    revocations: z._default(z.array(revocationSchema).check(z.maxLength(1000)), []),
   })
   .check(
     z.superRefine((policy, ctx) => {
@@ -138,8 +179,32 @@ export const accessPolicySchema = z
           });
         }
       });
+      policy.revocations.forEach((revocation, index) => {
+        const at = (...path: (string | number)[]) => ['revocations', index, ...path];
+        if (seen.has(revocation.id)) {
+          ctx.addIssue({ code: 'custom', path: at('id'), message: `duplicates rule id "${revocation.id}"` });
+        }
+        seen.add(revocation.id);
+        if ((revocation.callers === undefined) === (revocation.roleWide === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('callers'),
+            message: 'a revocation names callers, or is roleWide, and not both',
+          });
+        }
+        revocation.accounts?.forEach((account, i) => {
+          if (account !== '*' && !ACCOUNT_ID.test(account) && !Object.hasOwn(policy.aliases, account)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: at('accounts', i),
+              message: `names unknown alias "${account}"`,
+            });
+          }
+        });
+      });
     }),
   );
 
 export type AccessPolicyDocument = z.output<typeof accessPolicySchema>;
 export type AccessRule = AccessPolicyDocument['rules'][number];
+export type AccessRevocation = AccessPolicyDocument['revocations'][number];

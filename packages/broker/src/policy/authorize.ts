@@ -1,6 +1,7 @@
 import { MAX_DURATION_SECONDS } from '@stscreds/contract';
 import type { Caller } from '../identity/caller.ts';
 import type { AccessRule } from './accessPolicySchema.ts';
+import { findRevocation } from './findRevocation.ts';
 import { matchesPattern } from './matchesPattern.ts';
 import type { AccessPolicy } from './parseAccessPolicy.ts';
 import { resolveAccount } from './resolveAccount.ts';
@@ -104,6 +105,10 @@ export function authorize(
     );
   }
   const who = caller?.principalArn ?? 'an unverified caller';
+  const revoked = findRevocation(policy, caller, accountId);
+  if (revoked) {
+    return deny(revoked.id, `${caller?.arn ?? 'an unverified caller'} is revoked (since ${revoked.revokedAt}: ${revoked.reason})`);
+  }
   const matching = policy.rules.filter(
     (rule) =>
       coversAccount(policy, rule, accountId) &&

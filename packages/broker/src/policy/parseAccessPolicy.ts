@@ -1,5 +1,10 @@
 import type { core } from 'zod/mini';
-import { type AccessPolicyDocument, type AccessRule, accessPolicySchema } from './accessPolicySchema.ts';
+import {
+  type AccessPolicyDocument,
+  type AccessRevocation,
+  type AccessRule,
+  accessPolicySchema,
+} from './accessPolicySchema.ts';
 
 /** A checked access policy, ready to evaluate. */
 export interface AccessPolicy {
@@ -9,6 +14,8 @@ export interface AccessPolicy {
   /** Alias → account id; a Map, so that no alias can name a property of Object.prototype. */
   readonly aliases: ReadonlyMap<string, string>;
   readonly rules: readonly AccessRule[];
+  /** Callers shut out, and sessions denied; see {@link findRevocation}. */
+  readonly revocations: readonly AccessRevocation[];
 }
 
 /** The access policy is malformed. `problems` name each defect by its JSON path. */
@@ -74,5 +81,6 @@ export function parseAccessPolicy(text: string): AccessPolicy {
     ),
     aliases: new Map(Object.entries(document.aliases)),
     rules: document.rules,
+    revocations: document.revocations,
   };
 }

@@ -62,6 +62,7 @@ describe('parseAccessPolicy', () => {
       trustedCallerAccounts: new Set(),
       aliases: new Map(),
       rules: [],
+      revocations: [],
     });
     expect(policy.aliases.size).toBe(0);
   });

@@ -1,0 +1,14 @@
+export type { AccessPolicyJson } from './addRevocation.ts';
+export { addRevocation } from './addRevocation.ts';
+export type { AccessPolicyStore, ChangeRevocationsOptions, RevocationChange } from './changeRevocations.ts';
+export { changeRevocations } from './changeRevocations.ts';
+export type { DeliverRevocationsOptions, RevocationDelivery } from './deliverRevocations.ts';
+export { deliverRevocations } from './deliverRevocations.ts';
+export { liftRevocation } from './liftRevocation.ts';
+export { pruneRevocations } from './pruneRevocations.ts';
+export type { RevocationInput, RevocationTarget } from './RevocationInput.ts';
+export { MAX_SESSION_MS, REVOCATION_POLICY_LIMITS } from './RevocationInput.ts';
+export { RevocationNotDeliverableError } from './RevocationNotDeliverableError.ts';
+export { RevocationPolicyTooLargeError } from './RevocationPolicyTooLargeError.ts';
+export { revocationInputsOf } from './revocationInputsOf.ts';
+export { revocationPolicy } from './revocationPolicy.ts';
