@@ -1,47 +1,25 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import {
   AttachRolePolicyCommand,
   DetachRolePolicyCommand,
-  IAMClient,
+  type IAMClient,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DEV_ORG, type DevOrg, startDevOrg } from '@stscreds/devorg';
+import { DEV_ORG, type DevOrg } from '@stscreds/devorg';
 import { targetRoleTrustPolicy } from '@stscreds/infra/policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/commands/doctor.ts';
+import { adminIamIn, type DevOrgCli, startDevOrgCli } from './support/devOrgCli.ts';
 
-const BIN = resolve(import.meta.dirname, '../bin/stscreds.js');
-const run = promisify(execFile);
-
+let dev: DevOrgCli;
 let org: DevOrg;
-let work: string;
-let env: NodeJS.ProcessEnv;
-
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'stscreds-doctor-'));
-  org = await startDevOrg({ stateDir: join(work, 'state') });
-  org.logger.setLogLevel('SILENT');
-  env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))),
-    NODE_NO_WARNINGS: '1',
-    AWS_CONFIG_FILE: org.paths.config,
-    AWS_SHARED_CREDENTIALS_FILE: org.paths.credentials,
-    AWS_ENDPOINT_URL: org.moto.endpoint,
-    AWS_REGION: DEV_ORG.region,
-  };
+  dev = await startDevOrgCli('doctor');
+  org = dev.org;
 });
-afterAll(async () => {
-  await org?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => dev?.stop());
 
-const doctor = async (...extra: string[]) => {
-  const args = [
+const doctor = (...extra: string[]) =>
+  dev.cli(
     'doctor',
     '--profile',
     'operator',
@@ -50,39 +28,8 @@ const doctor = async (...extra: string[]) => {
     '--broker-role',
     org.seeded.brokerRoleArn,
     ...extra,
-  ];
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env, cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
-
-/** The operator's IAM in a target account, through the role Organizations made there. */
-const iamIn = async (accountId: string): Promise<IAMClient> => {
-  const sts = new STSClient({
-    endpoint: org.moto.endpoint,
-    region: DEV_ORG.region,
-    credentials: org.seeded.operator.credentials,
-  });
-  const { Credentials: c } = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/${DEV_ORG.adminRoleName}`,
-      RoleSessionName: 'test',
-    }),
   );
-  return new IAMClient({
-    endpoint: org.moto.endpoint,
-    region: DEV_ORG.region,
-    credentials: {
-      accessKeyId: c?.AccessKeyId ?? '',
-      secretAccessKey: c?.SecretAccessKey ?? '',
-      sessionToken: c?.SessionToken ?? '',
-    },
-  });
-};
+const iamIn = async (accountId: string): Promise<IAMClient> => adminIamIn(org, accountId);
 const staging = '333333333333';
 const prod = '222222222222';
 

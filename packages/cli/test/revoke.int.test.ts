@@ -1,64 +1,29 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   DescribePolicyCommand,
   ListPoliciesCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { sourceIdentityOf } from '@stscreds/broker';
-import { DEV_ORG, type DevOrg, startDevOrg } from '@stscreds/devorg';
+import { DEV_ORG, type DevOrg } from '@stscreds/devorg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminIamIn, type DevOrgCli, startDevOrgCli } from './support/devOrgCli.ts';
 
-const BIN = resolve(import.meta.dirname, '../bin/stscreds.js');
-const run = promisify(execFile);
 const ALICE = 'arn:aws:iam::111111111111:user/alice';
 const PROD = '222222222222';
 
+let dev: DevOrgCli;
 let org: DevOrg;
-let work: string;
-let env: NodeJS.ProcessEnv;
-
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'stscreds-revoke-'));
-  org = await startDevOrg({ stateDir: join(work, 'state') });
-  org.logger.setLogLevel('SILENT');
-  env = {
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([name]) => !name.startsWith('AWS_') && !name.startsWith('STSCREDS_'),
-      ),
-    ),
-    NODE_NO_WARNINGS: '1',
-    XDG_CACHE_HOME: join(work, 'cache'),
-    AWS_CONFIG_FILE: org.paths.config,
-    AWS_SHARED_CREDENTIALS_FILE: org.paths.credentials,
-    AWS_ENDPOINT_URL: org.moto.endpoint,
-    AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
-    AWS_REGION: DEV_ORG.region,
-    STSCREDS_ACCESS_POLICY_PARAMETER: DEV_ORG.accessPolicyParameter,
-    STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: String(DEV_ORG.accessPolicyMaxAgeSeconds),
-  };
+  dev = await startDevOrgCli('revoke');
+  org = dev.org;
 });
-afterAll(async () => {
-  await org?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => dev?.stop());
 
-const cli = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env, cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const cli = (...args: string[]) => dev.cli(...args);
 /** Asks again until the exit code is the one awaited, within the policy's cache age and a margin. */
 const untilExit = async (code: number, ...args: string[]) => {
   const deadline = Date.now() + (DEV_ORG.accessPolicyMaxAgeSeconds + 15) * 1000;
@@ -136,15 +101,7 @@ describe('stscreds revoke against the local organization', () => {
     expect(content.Statement[0].Condition.StringEquals['aws:SourceIdentity']).toEqual([
       sourceIdentityOf(ALICE),
     ]);
-    const prodIam = new IAMClient({
-      ...config(),
-      credentials: fromTemporaryCredentials({
-        params: { RoleArn: `arn:aws:iam::${PROD}:role/${DEV_ORG.adminRoleName}`, RoleSessionName: 'test' },
-        masterCredentials: org.seeded.operator.credentials,
-        clientConfig: { endpoint: org.moto.endpoint, region: DEV_ORG.region },
-      }),
-    });
-    const inline = await prodIam.send(
+    const inline = await adminIamIn(org, PROD).send(
       new GetRolePolicyCommand({ RoleName: 'lambda_sts', PolicyName: 'stscreds-revocations' }),
     );
     expect(
@@ -155,7 +112,7 @@ describe('stscreds revoke against the local organization', () => {
   });
 
   it('shows the revocation as the deciding rule in policy explain, in the list, and in doctor', async () => {
-    const file = join(work, 'policy.json');
+    const file = join(dev.work, 'policy.json');
     await writeFile(file, await storedPolicy());
     const explained = await cli('policy', 'explain', file, '--caller', ALICE, '--account', 'prod');
     expect(explained.stdout).toContain('alice-leak');

@@ -199,7 +199,7 @@ export async function runWalkthrough(org: DevOrg, print: Print): Promise<Walkthr
     org,
     {
       ask: async (caller, accountId) =>
-        invokeBroker(caller === 'alice' ? alice : bob, fn, { accountId, identity: await proofOf(caller) }),
+        invokeBroker(caller === 'alice' ? alice : bob, fn, await signed(caller, { accountId })),
     },
     step,
   );

@@ -70,20 +70,8 @@ const revocationSchema = z.strictObject({
       .check(z.minLength(1, 'must name at least one caller pattern')),
   ),
   roleWide: z.optional(z.literal(true)),
-  accounts: z.optional(
-    z
-      .array(
-        z
-          .string()
-          .check(
-            z.refine(
-              (v) => v === '*' || ACCOUNT_ID.test(v) || ALIAS.test(v),
-              'must be an account id, an alias or *',
-            ),
-          ),
-      )
-      .check(z.minLength(1, 'must name at least one account')),
-  ),
+  // The same list as a rule's, optional: every account by default.
+  accounts: z.optional(ruleSchema.shape.accounts),
   revokedAt: instant(),
   liftedAt: z.optional(instant()),
   reason: z.string().check(z.minLength(1, 'must say why'), z.maxLength(1024)),
