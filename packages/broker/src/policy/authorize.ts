@@ -107,7 +107,10 @@ export function authorize(
   const who = caller?.principalArn ?? 'an unverified caller';
   const revoked = findRevocation(policy, caller, accountId);
   if (revoked) {
-    return deny(revoked.id, `${caller?.arn ?? 'an unverified caller'} is revoked (since ${revoked.revokedAt}: ${revoked.reason})`);
+    return deny(
+      revoked.id,
+      `${caller?.arn ?? 'an unverified caller'} is revoked (since ${revoked.revokedAt}: ${revoked.reason})`,
+    );
   }
   const matching = policy.rules.filter(
     (rule) =>

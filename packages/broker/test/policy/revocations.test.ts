@@ -39,8 +39,13 @@ const revoked = (extra: object = {}) => ({
   reason: 'key leaked',
   ...extra,
 });
-const decide = (revocations: object[], caller: Caller, account = 'prod') =>
-  authorize(parseAccessPolicy(policyWith(revocations)), caller, { account, roleName: 'lambda_sts' });
+const decide = (revocations: object[], caller: Caller | undefined, account = 'prod') =>
+  authorize(
+    parseAccessPolicy(policyWith(revocations)),
+    caller,
+    { account, roleName: 'lambda_sts' },
+    { brokerAccountId: '111111111111' },
+  );
 
 describe('revocations in the access policy', () => {
   it('takes caller and role-wide revocations', () => {
@@ -104,6 +109,27 @@ describe('authorize with revocations', () => {
       decide([revoked({ callers: ['arn:aws:sts::111111111111:assumed-role/ci/build-42'] })], other as Caller)
         .effect,
     ).toBe('allow');
+  });
+
+  it('binds an unverified caller by every revocation in force, since it could be anyone', () => {
+    const open = (revocations: object[]) =>
+      authorize(
+        parseAccessPolicy(
+          JSON.stringify({
+            ...JSON.parse(policyWith(revocations)),
+            allowUnverifiedCallers: true,
+            rules: [
+              { id: 'anyone', effect: 'allow', callers: ['*'], accounts: ['*'], roles: ['lambda_sts'] },
+            ],
+          }),
+        ),
+        undefined,
+        { account: 'prod', roleName: 'lambda_sts' },
+        { brokerAccountId: '111111111111' },
+      );
+    expect(open([]).effect).toBe('allow');
+    expect(open([revoked()]).ruleId).toBe('alice-leak');
+    expect(open([revoked({ liftedAt: '2026-12-01T15:40:00Z' })]).effect).toBe('allow');
   });
 
   it('shuts nobody out with a role-wide revocation: it only denies sessions already issued', () => {

@@ -33,6 +33,8 @@ export interface RevokeDependencies {
   readonly store: AccessPolicyStore;
   readonly print: (line: string) => void;
   readonly now: () => number;
+  /** The ARN partition of the target roles. Default: `aws`. */
+  readonly partition?: string;
   readonly organizations?: (() => OrganizationsClient) | undefined;
   readonly iamFor?: ((accountId: string) => Promise<IAMClient>) | undefined;
 }
@@ -83,7 +85,7 @@ const run = async (
       store: deps.store,
       change,
       now: deps.now(),
-      partition: 'aws',
+      partition: deps.partition ?? 'aws',
       targetRoleName: input.targetRole,
       organizations: input.scp ? deps.organizations?.() : undefined,
       inlineAccounts: input.inline,
@@ -268,6 +270,11 @@ export function registerRevokeCommand(program: Command, setExitCode: (code: numb
       }),
       print: (line) => process.stdout.write(`${line}\n`),
       now: Date.now,
+      partition: globals.region.startsWith('cn-')
+        ? 'aws-cn'
+        : globals.region.startsWith('us-gov-')
+          ? 'aws-us-gov'
+          : 'aws',
       organizations: () => new OrganizationsClient({ region: globals.region, credentials }),
       iamFor: liveIamClients({
         region: globals.region,
@@ -278,7 +285,15 @@ export function registerRevokeCommand(program: Command, setExitCode: (code: numb
   };
   const revoke = program
     .command('revoke')
-    .description('shut callers out: the broker refuses them, and AWS denies what it already issued them');
+    .description('shut callers out: the broker refuses them, and AWS denies what it already issued them')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ stscreds revoke add arn:aws:iam::111111111111:user/alice --reason "key leaked" --scp --profile management
+  $ stscreds revoke list
+  $ stscreds revoke lift revoke-20261201T153000Z --scp --profile management`,
+    );
   deliveryOptions(
     revoke
       .command('add')
