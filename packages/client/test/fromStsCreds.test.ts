@@ -209,7 +209,7 @@ describe('fromStsCreds', () => {
       .rejectsOnce(new Error('boom'))
       .callsFake(async () => respond(answer(3600_000)));
     const get = provider();
-    await expect(get()).rejects.toThrow();
+    await expect(get()).rejects.toThrow(StsCredsUpstreamError);
     expect((await get()).accessKeyId).toBe('ASIAISSUED0000000001');
   });
 });
