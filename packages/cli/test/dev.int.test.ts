@@ -38,7 +38,9 @@ describe('stscreds dev --exit', () => {
     const motoEndpoint = /moto\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
     expect(motoEndpoint).toBeDefined();
     // Refused, not merely failing: the port no longer listens.
-    await expect(fetch(`${motoEndpoint}/moto-api/`)).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
+    await expect(fetch(`${motoEndpoint}/moto-api/`)).rejects.toMatchObject({
+      cause: { code: 'ECONNREFUSED' },
+    });
   });
 
   it('exits non-zero with the install hint when moto_server is missing', async () => {
