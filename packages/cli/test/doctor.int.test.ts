@@ -5,7 +5,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { DEV_ORG, type DevOrg } from '@stscreds/devorg';
-import { targetRoleTrustPolicy } from '@stscreds/infra/policies';
+import { targetRoleTrustPolicy } from '@stscreds/iam/policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/commands/doctor.ts';
 import { adminIamIn, type DevOrgCli, startDevOrgCli } from './support/devOrgCli.ts';
@@ -176,7 +176,7 @@ describe('stscreds doctor against the local organization', () => {
 
   it('reports progress after each account to a watcher, one account at a time with --concurrency 1', async () => {
     const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
-    const { liveIamClients } = await import('@stscreds/infra/verify');
+    const { liveIamClients } = await import('@stscreds/iam/verify');
     const credentials = org.seeded.operator.credentials;
     const config = { endpoint: org.moto.endpoint, region: DEV_ORG.region };
     const progress: string[] = [];

@@ -10,7 +10,7 @@ import {
   seedOrganization,
   startMotoServer,
 } from '@stscreds/devorg';
-import { liveIamClients, liveLambdaClients, loadSimulator } from '@stscreds/infra/verify';
+import { liveIamClients, liveLambdaClients, loadSimulator } from '@stscreds/iam/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/commands/verify.ts';
 

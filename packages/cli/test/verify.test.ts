@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerAssumeRolePolicy, targetRoleTrustPolicy } from '@stscreds/infra/policies';
-import { loadSimulator, SimulatorMissingError } from '@stscreds/infra/verify';
+import { brokerAssumeRolePolicy, targetRoleTrustPolicy } from '@stscreds/iam/policies';
+import { loadSimulator, SimulatorMissingError } from '@stscreds/iam/verify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   runVerify,

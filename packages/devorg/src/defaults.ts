@@ -1,4 +1,4 @@
-import { STS_ASSUME_ROLE_POLICY_NAME } from '@stscreds/infra/policies';
+import { STS_ASSUME_ROLE_POLICY_NAME } from '@stscreds/iam/policies';
 
 /** The local organization's shape: one DevOps account, two targets, two callers. */
 export const DEV_ORG = {

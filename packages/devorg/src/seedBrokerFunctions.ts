@@ -5,7 +5,7 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { urlFunctionNameOf } from '@stscreds/infra/policies';
+import { urlFunctionNameOf } from '@stscreds/iam/policies';
 import { DEV_ORG } from './defaults.ts';
 import { zipOneFile } from './zipOneFile.ts';
 

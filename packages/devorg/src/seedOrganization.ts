@@ -25,7 +25,7 @@ import {
   STS_ASSUME_ROLE_POLICY_NAME,
   targetRoleTrustPolicy,
   urlFunctionNameOf,
-} from '@stscreds/infra/policies';
+} from '@stscreds/iam/policies';
 import { DEV_ORG, type DevTarget, sampleBucketName } from './defaults.ts';
 import { seedBrokerFunctions } from './seedBrokerFunctions.ts';
 

@@ -1,9 +1,9 @@
 import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { checkOrganization, createBrokerAssumer, type DoctorReport } from '@stscreds/infra/doctor';
-import { managedPolicyArns, targetRoleTrustPolicy } from '@stscreds/infra/policies';
-import { liveIamClients } from '@stscreds/infra/verify';
+import { checkOrganization, createBrokerAssumer, type DoctorReport } from '@stscreds/iam/doctor';
+import { managedPolicyArns, targetRoleTrustPolicy } from '@stscreds/iam/policies';
+import { liveIamClients } from '@stscreds/iam/verify';
 import { assumeBrokerRole } from './assumeBrokerRole.ts';
 import { DEV_ORG } from './defaults.ts';
 import type { DevOrg } from './startDevOrg.ts';

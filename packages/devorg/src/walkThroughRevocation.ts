@@ -7,13 +7,13 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { sourceIdentityOf } from '@stscreds/broker';
 import type { BrokerResponse } from '@stscreds/contract';
-import { REVOCATION_POLICY_NAME } from '@stscreds/infra/policies';
+import { REVOCATION_POLICY_NAME } from '@stscreds/iam/policies';
 import {
   type AccessPolicyStore,
   addRevocation,
   changeRevocations,
   liftRevocation,
-} from '@stscreds/infra/revocations';
+} from '@stscreds/iam/revocations';
 import { DEV_ORG } from './defaults.ts';
 import type { DevOrg } from './startDevOrg.ts';
 import type { WalkthroughStepRunner } from './walkThroughDoctor.ts';

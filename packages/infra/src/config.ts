@@ -1,4 +1,6 @@
-import type { ManagedPolicyPreset } from './policies/managedPolicyArns.ts';
+import { type ManagedPolicyPreset, partitionOf } from '@stscreds/iam';
+
+export { partitionOf };
 
 /** Who may invoke getSTScreds, as far as the function's own resource policy goes. */
 export type BrokerInvokers =
@@ -132,18 +134,6 @@ export interface StsCredsInfraConfig {
   readonly target: TargetSettings;
   readonly rollout: RolloutSettings;
 }
-
-/**
- * The ARN partition of a region.
- *
- * @example
- * partitionOf('cn-north-1'); // 'aws-cn'
- */
-export const partitionOf = (region: string): string => {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-};
 
 /**
  * The broker's execution role ARN, as the target roles must name it.

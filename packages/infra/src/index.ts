@@ -1,3 +1,4 @@
+export * from '@stscreds/iam';
 export type { BuildStsCredsAppOptions, StsCredsStacks } from './buildStsCredsApp.ts';
 export { buildStsCredsApp } from './buildStsCredsApp.ts';
 export type {
@@ -21,7 +22,6 @@ export { TargetRole } from './constructs/TargetRole.ts';
 export type { TargetRoleStackSetProps } from './constructs/TargetRoleStackSet.ts';
 export { TargetRoleStackSet } from './constructs/TargetRoleStackSet.ts';
 export { InfraPropsError } from './errors.ts';
-export * from './policies/index.ts';
 export type { ReadInfraConfigOptions } from './readInfraConfig.ts';
 export { InfraConfigError, readInfraConfig } from './readInfraConfig.ts';
 export type { BrokerStackProps } from './stacks/BrokerStack.ts';

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import {
+  ACCOUNT_ID_PATTERN,
+  MANAGED_POLICY_PRESETS,
+  type ManagedPolicyPreset,
+  ORGANIZATION_ID_PATTERN,
+  ROLE_NAME_PATTERN,
+  urlFunctionNameOf,
+} from '@stscreds/iam';
 import type {
   BrokerInvokers,
   BrokerSettings,
@@ -7,9 +15,6 @@ import type {
   StsCredsInfraConfig,
   TargetSettings,
 } from './config.ts';
-import { ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, ROLE_NAME_PATTERN } from './policies/constants.ts';
-import { MANAGED_POLICY_PRESETS, type ManagedPolicyPreset } from './policies/managedPolicyArns.ts';
-import { urlFunctionNameOf } from './policies/urlFunctionNameOf.ts';
 
 /** The configuration cannot build a safe deployment; `problems` names each field at fault. */
 export class InfraConfigError extends Error {

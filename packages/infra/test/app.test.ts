@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chainCases, loadSimulator, readCloudAssemblyChain, simulateChain } from '@stscreds/iam';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInfraConfig } from '../src/readInfraConfig.ts';
-import { chainCases } from '../src/verify/chainCases.ts';
-import { loadSimulator } from '../src/verify/loadSimulator.ts';
-import { readCloudAssemblyChain } from '../src/verify/readCloudAssemblyChain.ts';
-import { simulateChain } from '../src/verify/simulateChain.ts';
 import { runCfnLint } from './support/runCfnLint.ts';
 import { isStackOrApp, nagViolations, type Synthesized, synthesize } from './support/synthesize.ts';
 

@@ -1,3 +1,4 @@
+import { functionUrlCases, loadSimulator, readCloudAssemblyChain, simulateChain } from '@stscreds/iam';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,10 +7,6 @@ import { buildStsCredsApp } from '../src/buildStsCredsApp.ts';
 import { BrokerFunction } from '../src/constructs/BrokerFunction.ts';
 import { InfraPropsError } from '../src/errors.ts';
 import { InfraConfigError, readInfraConfig } from '../src/readInfraConfig.ts';
-import { functionUrlCases } from '../src/verify/functionUrlCases.ts';
-import { loadSimulator } from '../src/verify/loadSimulator.ts';
-import { readCloudAssemblyChain } from '../src/verify/readCloudAssemblyChain.ts';
-import { simulateChain } from '../src/verify/simulateChain.ts';
 
 // The broker with a Function URL, organization-wide: every principal of the organization may
 // call the URL. Had any of them a direct invoke of the URL function, it could send a Function

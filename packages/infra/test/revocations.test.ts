@@ -1,12 +1,12 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { sourceIdentityOf } from '@stscreds/broker';
-import type { PolicyDocument } from '@stscreds/infra/policies';
+import type { PolicyDocument } from '@stscreds/iam/policies';
 import {
   type RevocationInput,
   RevocationPolicyTooLargeError,
   type RevocationTarget,
   revocationPolicy,
-} from '@stscreds/infra/revocations';
+} from '@stscreds/iam/revocations';
 import { describe, expect, it } from 'vitest';
 
 const ALICE = sourceIdentityOf('arn:aws:iam::111111111111:user/alice');

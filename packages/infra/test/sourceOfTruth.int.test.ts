@@ -5,21 +5,21 @@ import {
   seedOrganization,
   startMotoServer,
 } from '@stscreds/devorg';
+import type { ChainModel } from '@stscreds/iam';
+import {
+  brokerAssumeRolePolicy,
+  liveIamClients,
+  managedPolicyArns,
+  readLiveChain,
+  readTemplateRoles,
+  STS_ASSUME_ROLE_POLICY_NAME,
+  targetRoleTrustPolicy,
+} from '@stscreds/iam';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerExecutionRole } from '../src/constructs/BrokerExecutionRole.ts';
-import {
-  brokerAssumeRolePolicy,
-  managedPolicyArns,
-  STS_ASSUME_ROLE_POLICY_NAME,
-  targetRoleTrustPolicy,
-} from '../src/policies/index.ts';
 import { readInfraConfig } from '../src/readInfraConfig.ts';
 import { synthesizeTargetRoleTemplate } from '../src/stacks/synthesizeTargetRoleTemplate.ts';
-import type { ChainModel } from '../src/verify/ChainModel.ts';
-import { liveIamClients } from '../src/verify/liveIamClients.ts';
-import { readLiveChain } from '../src/verify/readLiveChain.ts';
-import { readTemplateRoles } from '../src/verify/readTemplateRoles.ts';
 
 // The local organization and the CDK app must hold the same policies: both take them from
 // src/policies. This reads what the dev org seeded into moto and compares it with the

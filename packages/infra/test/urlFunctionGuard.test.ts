@@ -1,10 +1,9 @@
+import { loadSimulator, urlFunctionGuardPolicy } from '@stscreds/iam';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildStsCredsApp } from '../src/buildStsCredsApp.ts';
-import { urlFunctionGuardPolicy } from '../src/policies/urlFunctionGuardPolicy.ts';
 import { readInfraConfig } from '../src/readInfraConfig.ts';
-import { loadSimulator } from '../src/verify/loadSimulator.ts';
 import { runCfnLint } from './support/runCfnLint.ts';
 import { nagViolations, synthesize } from './support/synthesize.ts';
 

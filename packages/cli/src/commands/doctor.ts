@@ -1,7 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { AccountHealth, DoctorReport } from '@stscreds/infra/doctor';
-import type { ManagedPolicyPreset } from '@stscreds/infra/policies';
+import type { AccountHealth, DoctorReport } from '@stscreds/iam/doctor';
+import type { ManagedPolicyPreset } from '@stscreds/iam/policies';
 import { type Command, InvalidArgumentError } from 'commander';
 import { readGlobalOptions } from '../globalOptions.ts';
 
@@ -33,8 +33,8 @@ const DRIFT = 1;
 const CANNOT_CHECK = 2;
 
 const infra = async () => ({
-  ...(await import('@stscreds/infra/doctor')),
-  ...(await import('@stscreds/infra/policies')),
+  ...(await import('@stscreds/iam/doctor')),
+  ...(await import('@stscreds/iam/policies')),
 });
 
 const toJson = (report: DoctorReport) => ({
@@ -179,8 +179,8 @@ Examples:
       ] = await Promise.all([
         import('@aws-sdk/client-organizations'),
         import('@aws-sdk/credential-providers'),
-        import('@stscreds/infra/verify'),
-        import('@stscreds/infra/doctor'),
+        import('@stscreds/iam/verify'),
+        import('@stscreds/iam/doctor'),
       ]);
       const credentials = globals.profile ? fromIni({ profile: globals.profile }) : fromNodeProviderChain();
       setExitCode(

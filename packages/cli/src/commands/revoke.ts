@@ -1,7 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AccessRevocation } from '@stscreds/broker';
-import type { AccessPolicyStore, RevocationChange } from '@stscreds/infra/revocations';
+import type { AccessPolicyStore, RevocationChange } from '@stscreds/iam/revocations';
 import { type Command, InvalidArgumentError } from 'commander';
 import { readGlobalOptions } from '../globalOptions.ts';
 import { openPolicyStore } from '../revoke/openPolicyStore.ts';
@@ -42,7 +42,7 @@ export interface RevokeDependencies {
 /** Exit codes: 0 done, 2 refused (nothing written). */
 const REFUSED = 2;
 
-const revocations = () => import('@stscreds/infra/revocations');
+const revocations = () => import('@stscreds/iam/revocations');
 
 const instant = (ms: number): string =>
   new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
@@ -258,7 +258,7 @@ export function registerRevokeCommand(program: Command, setExitCode: (code: numb
       await Promise.all([
         import('@aws-sdk/credential-providers'),
         import('@aws-sdk/client-organizations'),
-        import('@stscreds/infra/verify'),
+        import('@stscreds/iam/verify'),
       ]);
     const credentials = globals.profile ? fromIni({ profile: globals.profile }) : fromNodeProviderChain();
     return {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ChainModel, ReadLiveChainOptions, Simulator } from '@stscreds/infra/verify';
+import type { ChainModel, ReadLiveChainOptions, Simulator } from '@stscreds/iam/verify';
 import { type Command, InvalidArgumentError } from 'commander';
 import { readGlobalOptions } from '../globalOptions.ts';
 
@@ -54,7 +54,7 @@ is: npm install ${SIMULATOR} there (npm install -g ${SIMULATOR} beside a global 
 };
 
 /** The infra package is loaded only when verify runs, so that other commands start fast. */
-const infra = () => import('@stscreds/infra/verify');
+const infra = () => import('@stscreds/iam/verify');
 
 const readModel = async (input: VerifyInput, deps: VerifyDependencies): Promise<ChainModel> => {
   const { ChainInputError, readCloudAssemblyChain, readLiveChain } = await infra();

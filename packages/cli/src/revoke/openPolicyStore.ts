@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { AccessPolicyStore } from '@stscreds/infra/revocations';
+import type { AccessPolicyStore } from '@stscreds/iam/revocations';
 
 export interface PolicyStoreOptions {
   readonly file?: string | undefined;

@@ -1,9 +1,8 @@
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
+import { brokerAssumeRolePolicy, STS_ASSUME_ROLE_POLICY_NAME } from '@stscreds/iam';
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { brokerAssumeRolePolicy } from '../policies/brokerAssumeRolePolicy.ts';
-import { STS_ASSUME_ROLE_POLICY_NAME } from '../policies/constants.ts';
 
 export interface BrokerExecutionRoleProps {
   /**

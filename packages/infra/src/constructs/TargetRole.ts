@@ -1,9 +1,8 @@
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
+import { type ManagedPolicyPreset, managedPolicyArns, targetRoleTrustPolicy } from '@stscreds/iam';
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { type ManagedPolicyPreset, managedPolicyArns } from '../policies/managedPolicyArns.ts';
-import { targetRoleTrustPolicy } from '../policies/targetRoleTrustPolicy.ts';
 
 export interface TargetRoleProps {
   /** @default 'lambda_sts' */

@@ -1,3 +1,4 @@
+import { urlFunctionNameOf } from '@stscreds/iam';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +9,6 @@ import { AccessPolicyParameter } from '../constructs/AccessPolicyParameter.ts';
 import { BrokerAlarms } from '../constructs/BrokerAlarms.ts';
 import { BrokerExecutionRole } from '../constructs/BrokerExecutionRole.ts';
 import { BrokerFunction } from '../constructs/BrokerFunction.ts';
-import { urlFunctionNameOf } from '../policies/urlFunctionNameOf.ts';
 
 export interface BrokerStackProps extends StackProps {
   readonly config: StsCredsInfraConfig;

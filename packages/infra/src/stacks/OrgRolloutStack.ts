@@ -1,10 +1,9 @@
+import { urlFunctionGuardPolicy, urlFunctionNameOf } from '@stscreds/iam';
 import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import type { Construct } from 'constructs';
 import { partitionOf, type StsCredsInfraConfig } from '../config.ts';
 import { TargetRoleStackSet } from '../constructs/TargetRoleStackSet.ts';
-import { urlFunctionGuardPolicy } from '../policies/urlFunctionGuardPolicy.ts';
-import { urlFunctionNameOf } from '../policies/urlFunctionNameOf.ts';
 import { synthesizeTargetRoleTemplate } from './synthesizeTargetRoleTemplate.ts';
 
 export interface OrgRolloutStackProps extends Omit<StackProps, 'synthesizer'> {

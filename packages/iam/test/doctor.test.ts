@@ -1,5 +1,5 @@
-import { compareTrustPolicy, formatDoctorTable, mapWithConcurrency } from '@stscreds/infra/doctor';
-import { targetRoleTrustPolicy } from '@stscreds/infra/policies';
+import { compareTrustPolicy, formatDoctorTable, mapWithConcurrency } from '@stscreds/iam/doctor';
+import { targetRoleTrustPolicy } from '@stscreds/iam/policies';
 import { describe, expect, it } from 'vitest';
 
 const BROKER = 'arn:aws:iam::111111111111:role/stscreds-broker';

@@ -3,7 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { partitionOf } from '../config.ts';
+import { partitionOf } from '../partitionOf.ts';
 
 export interface LiveIamClientsOptions {
   /** The region for STS; IAM itself is global. */

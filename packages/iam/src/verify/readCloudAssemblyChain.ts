@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { partitionOf } from '../config.ts';
+import { partitionOf } from '../partitionOf.ts';
 import { STS_ASSUME_ROLE_POLICY_NAME } from '../policies/constants.ts';
 import type { ChainModel, ChainTarget } from './ChainModel.ts';
 import { ChainInputError } from './errors.ts';
