@@ -18,15 +18,22 @@ export interface ColdStart {
   readonly runs: number;
 }
 
+/**
+ * A complete broker configuration: with one setting missing the broker would build its
+ * fail-closed handler instead, skipping the STS client and the pipeline, and the cold start
+ * measured would not be the one that serves.
+ */
+export const COLD_START_ENV = {
+  NODE_NO_WARNINGS: '1',
+  AWS_REGION: 'us-west-2',
+  STSCREDS_AUDIENCE: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds',
+  STSCREDS_ACCESS_POLICY: '{"version":1,"rules":[]}',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+} as const;
+
 /** Paired, alternating cold starts of both bundles; medians and their ratio. */
 export async function measureColdStart(broker: string, baseline: string, runs = 24): Promise<ColdStart> {
-  const env = {
-    PATH: process.env.PATH,
-    NODE_NO_WARNINGS: '1',
-    AWS_REGION: 'us-west-2',
-    STSCREDS_ACCESS_POLICY: '{"version":1,"rules":[]}',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-  };
+  const env = { PATH: process.env.PATH, ...COLD_START_ENV };
   const brokerTimes: number[] = [];
   const baselineTimes: number[] = [];
   // One discarded pair warms the file cache for both.

@@ -6,5 +6,5 @@ import { bundleBroker } from '../packages/broker/scripts/bundleBroker.ts';
  * fresh from the sources under test, built the way the package's `bundle` script builds it.
  */
 export default async function setup(): Promise<void> {
-  await bundleBroker(resolve(import.meta.dirname, '../packages/infra/lambda/broker/index.mjs'));
+  await bundleBroker(resolve(import.meta.dirname, '../packages/infra/lambda/broker'));
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,20 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { describe, expect, it } from 'vitest';
 import { BROKER_ASSET_DIR, BrokerFunction } from '../src/constructs/BrokerFunction.ts';
 
-const synthAsset = (entry?: string): { handler: string; files: string[]; code: string } => {
+/** Every file under `dir`, by its path relative to `dir`, with its text. */
+const filesUnder = (dir: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const path = relative(dir, join(entry.parentPath, entry.name));
+        return [path, readFileSync(join(dir, path), 'utf8')];
+      }),
+  );
+
+const synthAsset = (
+  entry?: string,
+): { handler: string; files: string[]; code: string; tree: Record<string, string> } => {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'stscreds-broker-function-')),
     builtinCloudFormationValidation: false,
@@ -29,16 +42,19 @@ const synthAsset = (entry?: string): { handler: string; files: string[]; code: s
   return {
     handler: String(fn.Properties.Handler),
     files,
-    code: readFileSync(join(dir, files[0] ?? ''), 'utf8'),
+    code: readFileSync(join(dir, 'index.mjs'), 'utf8'),
+    tree: filesUnder(dir),
   };
 };
 
 describe('BrokerFunction', () => {
   it('deploys the broker bundle the package ships, byte for byte, with no bundling at synth', () => {
-    const { handler, files, code } = synthAsset();
+    const { handler, tree } = synthAsset();
     expect(handler).toBe('index.handler');
-    expect(files).toEqual(['index.mjs']);
-    expect(code).toBe(readFileSync(join(BROKER_ASSET_DIR, 'index.mjs'), 'utf8'));
+    // The whole folder: the entry and the chunks it loads on demand, each file as shipped.
+    expect(Object.keys(tree)).toContain('index.mjs');
+    expect(Object.keys(tree).filter((path) => path.startsWith('chunks/')).length).toBeGreaterThan(0);
+    expect(tree).toEqual(filesUnder(BROKER_ASSET_DIR));
   }, 60_000);
 
   it('bundles a TypeScript entry from the workspace sources when asked to build from source', () => {
