@@ -32,6 +32,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The packed packages, installed outside the repository.
+          name: 'consumer',
+          include: ['test/consumer/**/*.int.test.ts'],
+          setupFiles: ['test/secretGuard.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });
