@@ -47,6 +47,20 @@ describe('toCaller', () => {
     ).toBe('arn:aws:iam::111111111111:user/team/ops/alice');
   });
 
+  it('takes an IAM role ARN, with or without a path, as itself', () => {
+    for (const arn of [
+      'arn:aws:iam::111111111111:role/ci-deploy',
+      'arn:aws:iam::111111111111:role/service/ci.deploy',
+    ]) {
+      expect(toCaller(arn, '111111111111', 'function-url')).toEqual({
+        arn,
+        principalArn: arn,
+        accountId: '111111111111',
+        verifiedBy: 'function-url',
+      });
+    }
+  });
+
   it('takes the account root as itself', () => {
     expect(toCaller('arn:aws:iam::111111111111:root', '111111111111', 'identity-proof')).toEqual({
       arn: 'arn:aws:iam::111111111111:root',

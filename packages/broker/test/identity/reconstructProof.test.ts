@@ -210,6 +210,11 @@ describe('reconstructProof', () => {
       expect(refusal(genuine, at(5 * 60_000 + 59_000))).toMatch(/more than 5 minutes old/);
     });
 
+    it('keeps the window five minutes long, as its message says', () => {
+      expect(PROOF_LIFETIME_MS).toBe(300_000);
+      expect(() => reconstructProof(genuine, { ...rules, ...at(4 * 60_000 + 59_000) })).not.toThrow();
+    });
+
     it(`accepts a date up to ${PROOF_MAX_AHEAD_MS / 1000} s ahead of the broker, and not a millisecond more`, () => {
       expect(PROOF_MAX_AHEAD_MS).toBe(30_000);
       expect(() => reconstructProof(genuine, { ...rules, ...at(-PROOF_MAX_AHEAD_MS) })).not.toThrow();
