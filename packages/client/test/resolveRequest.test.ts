@@ -37,6 +37,23 @@ describe('resolveRequest', () => {
     expect(resolved.body).toEqual({ accountId: '222222222222' });
     expect(resolveRequest({ accountId: '222222222222', region: 'eu-west-1' }).stsRegion).toBe('eu-west-1');
     expect(resolveRequest({ ...base, policyArns: [] }).body).not.toHaveProperty('policyArns');
+    expect(resolveRequest(base).body).toEqual({
+      accountId: '222222222222',
+      roleName: 'lambda_sts',
+      sessionName: 'build-42',
+      durationSeconds: 3600,
+      policy: '{"Version":"2012-10-17","Statement":[]}',
+      policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    });
+  });
+
+  it("signs proofs for the STS region's endpoint", async () => {
+    expect(await resolveRequest({ ...base, stsRegion: 'eu-west-1' }).stsEndpoint()).toBe(
+      'https://sts.eu-west-1.amazonaws.com',
+    );
+    expect(await resolveRequest({ ...base, region: 'eu-west-1' }).stsEndpoint()).toBe(
+      'https://sts.eu-west-1.amazonaws.com',
+    );
   });
 
   it('keys the same request by the same caller alike', async () => {
