@@ -37,14 +37,8 @@ describe('resolveRequest', () => {
     expect(resolved.body).toEqual({ accountId: '222222222222' });
     expect(resolveRequest({ accountId: '222222222222', region: 'eu-west-1' }).stsRegion).toBe('eu-west-1');
     expect(resolveRequest({ ...base, policyArns: [] }).body).not.toHaveProperty('policyArns');
-    expect(resolveRequest(base).body).toEqual({
-      accountId: '222222222222',
-      roleName: 'lambda_sts',
-      sessionName: 'build-42',
-      durationSeconds: 3600,
-      policy: '{"Version":"2012-10-17","Statement":[]}',
-      policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
-    });
+    const { endpoint: _endpoint, audience: _audience, ...fields } = base;
+    expect(resolveRequest(base).body).toStrictEqual(fields);
   });
 
   it("signs proofs for the STS region's endpoint", async () => {
