@@ -51,8 +51,8 @@ const config: KnipConfig = {
       ignoreDependencies: typesOnly(['@smithy/types', '@cloud-copilot/iam-simulate']),
     },
     'packages/infra': {
-      entry: ['bin/*.ts', 'test/**/*.ts'],
-      project: ['src/**/*.ts!', 'bin/**/*.ts', 'test/**/*.ts'],
+      entry: ['bin/*.ts', 'scripts/*.ts', 'test/**/*.ts'],
+      project: ['src/**/*.ts!', 'bin/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
       // BrokerFunction's `entry` option bundles a TypeScript entry with the app's own esbuild;
       // the tests that build from source need it.
       ignoreDependencies: ['esbuild'],
