@@ -1,52 +1,23 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { CredentialResponse } from '@stscreds/contract';
-import { DEV_ORG, type DevOrg, serveFederationEndpoint, startDevOrg } from '@stscreds/devorg';
+import { DEV_ORG, type DevOrg, serveFederationEndpoint } from '@stscreds/devorg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../src/commands/console.ts';
 import { requestSigninToken } from '../src/console/requestSigninToken.ts';
+import { type DevOrgCli, startDevOrgCli } from './support/devOrgCli.ts';
 
-const BIN = resolve(import.meta.dirname, '../bin/stscreds.js');
-const run = promisify(execFile);
-
+let dev: DevOrgCli;
 let org: DevOrg;
-let work: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'stscreds-console-'));
-  org = await startDevOrg({ stateDir: join(work, 'state') });
-  org.logger.setLogLevel('SILENT');
-  env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))),
-    NODE_NO_WARNINGS: '1',
-    XDG_CACHE_HOME: join(work, 'cache'),
-    AWS_CONFIG_FILE: org.paths.config,
-    AWS_SHARED_CREDENTIALS_FILE: org.paths.credentials,
-    AWS_ENDPOINT_URL: org.moto.endpoint,
-    AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
-    AWS_REGION: DEV_ORG.region,
-    STSCREDS_FEDERATION_ENDPOINT: org.federation.url,
-    STSCREDS_AUDIENCE: org.broker.audience,
-  };
+  dev = await startDevOrgCli('console');
+  ({ org, env } = dev);
 });
 afterAll(async () => {
-  await org?.stop();
-  await rm(work, { recursive: true, force: true });
+  await dev?.stop();
 });
 
-const cli = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env, cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const cli = (...args: string[]) => dev.cli(...args);
 
 describe('stscreds console against the local federation endpoint', () => {
   it('prints a sign-in URL that carries a token and none of the keys, and it signs alice in', async () => {
