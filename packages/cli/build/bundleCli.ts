@@ -50,29 +50,34 @@ const workspaceWithoutSideEffects: Plugin = {
   },
 };
 
-/** What a barrel (an index.ts that only re-exports) exports: each name, and the module and name it comes from. */
+/** What a barrel (an index that re-exports) re-exports: each name, and the module and name it comes from. */
 const barrelExports = (barrel: string, source: string): Map<string, { from: string; name: string }> => {
   const names = new Map<string, { from: string; name: string }>();
   for (const [, typeOnly, list = '', from = ''] of source.matchAll(
-    /export\s+(type\s+)?\{([^}]*)\}\s*from\s*'([^']+)'/g,
+    /export\s+(type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g,
   )) {
     if (typeOnly) continue;
     for (const item of list.split(',').map((part) => part.trim())) {
       if (!item || item.startsWith('type ')) continue;
       const [name = '', alias = name] = item.split(/\s+as\s+/);
-      names.set(alias, { from: resolve(dirname(barrel), from), name });
+      names.set(alias, { from: from.startsWith('.') ? resolve(dirname(barrel), from) : from, name });
     }
   }
   return names;
 };
 
-const IMPORT_FROM_WORKSPACE = /(import|export)\s+\{([^}]*)\}\s*from\s*'(@stscreds\/[^']+)'\s*;/g;
+/** Named imports (and re-exports) of the workspace's packages, and of the AWS SDK's `@smithy/core` submodules. */
+const IMPORT_FROM_BARREL =
+  /(import|export)\s+\{([^}]*)\}\s*from\s*['"](@stscreds\/[^'"]+|@smithy\/core\/[a-z-]+)['"]\s*;/g;
 
 /**
- * Imports of a workspace package's barrel go straight to the modules that define the names.
- * esbuild splits code into chunks by file, and follows all of a barrel's re-exports that any
- * chunk uses: one light name imported from a barrel on the start-up path would otherwise pull
- * into it the heavy modules that a command loads on demand from the same barrel.
+ * Imports of a barrel go straight to the modules that define the names: the workspace
+ * packages' barrels, and `@smithy/core`'s submodules, which the SDK's signer and retry
+ * strategy import from. esbuild splits code into chunks by file, and follows all of a
+ * barrel's re-exports that any chunk uses: one light name imported from a barrel on the
+ * start-up path would otherwise pull into it the heavy modules that a command loads on demand
+ * from the same barrel (the SDK's protocols, for a signer that needs one escaping function).
+ * A name the barrel defines itself is imported from the barrel, as written.
  */
 const workspaceWithoutBarrels: Plugin = {
   name: 'workspace-without-barrels',
@@ -86,34 +91,37 @@ const workspaceWithoutBarrels: Plugin = {
       }
       return names;
     };
-    build.onLoad({ filter: /\/packages\/[^/]+\/src\/.*\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      let contents = '';
-      let last = 0;
-      for (const match of source.matchAll(IMPORT_FROM_WORKSPACE)) {
-        const [statement, keyword = '', list = '', specifier = ''] = match;
-        const resolved = await build.resolve(specifier, {
-          kind: 'import-statement',
-          resolveDir: dirname(args.path),
-        });
-        const names = resolved.errors.length > 0 ? undefined : await exportsOf(resolved.path);
-        const items = list
-          .split(',')
-          .map((part) => part.trim())
-          .filter((item) => item && !item.startsWith('type '));
-        const direct = items.map((item) => {
-          const [name = '', alias = name] = item.split(/\s+as\s+/);
-          const origin = names?.get(name);
-          return origin
-            ? `${keyword} { ${origin.name} as ${alias} } from ${JSON.stringify(origin.from)};`
-            : undefined;
-        });
-        if (direct.some((line) => line === undefined)) continue;
-        contents += source.slice(last, match.index) + direct.join(' ');
-        last = match.index + statement.length;
-      }
-      return { contents: contents + source.slice(last), loader: 'ts' };
-    });
+    build.onLoad(
+      { filter: /(\/packages\/[^/]+\/src\/.*\.ts|\/node_modules\/@smithy\/.*\/dist-es\/.*\.js)$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        let contents = '';
+        let last = 0;
+        for (const match of source.matchAll(IMPORT_FROM_BARREL)) {
+          const [statement, keyword = '', list = '', specifier = ''] = match;
+          const resolved = await build.resolve(specifier, {
+            kind: 'import-statement',
+            resolveDir: dirname(args.path),
+          });
+          const names = resolved.errors.length > 0 ? undefined : await exportsOf(resolved.path);
+          const items = list
+            .split(',')
+            .map((part) => part.trim())
+            .filter((item) => item && !item.startsWith('type '));
+          const direct = items.map((item) => {
+            const [name = '', alias = name] = item.split(/\s+as\s+/);
+            const origin = names?.get(name);
+            return origin
+              ? `${keyword} { ${origin.name} as ${alias} } from ${JSON.stringify(origin.from)};`
+              : undefined;
+          });
+          if (direct.some((line) => line === undefined)) continue;
+          contents += source.slice(last, match.index) + direct.join(' ');
+          last = match.index + statement.length;
+        }
+        return { contents: contents + source.slice(last), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
+      },
+    );
   },
 };
 

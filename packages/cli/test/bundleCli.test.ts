@@ -53,6 +53,15 @@ describe('the CLI bundle', () => {
     for (const heavy of HEAVY) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);
   });
 
+  it('asks the broker with no SDK client and no credential provider: a signed call of its own', () => {
+    const loaded = loadedBy('packages/cli/src/brokerClient.ts');
+    const sdk = ['@aws-sdk/', 'proper-lockfile', 'packages/devorg/', 'packages/broker/', 'packages/infra/'];
+    for (const heavy of sdk) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);
+    // What it does load instead: the SDK's signer and HTTP handler.
+    expect(loaded.some((file) => file.includes('@smithy/signature-v4/'))).toBe(true);
+    expect(loaded.some((file) => file.includes('@smithy/node-http-handler/'))).toBe(true);
+  });
+
   it('leaves out only the optional simulator', () => {
     const external = Object.values(metafile.outputs).flatMap((output) =>
       output.imports

@@ -1,9 +1,8 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/core/transport';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { type BrokerResponse, brokerResponseSchema } from '@stscreds/contract';
 import { StsCredsAccessDeniedError, StsCredsInternalError, StsCredsUpstreamError } from './errors.ts';
+import { type RequestHandler, type SignedResponse, sendSignedRequest } from './sendSignedRequest.ts';
 
 /** The route of contract v1 on the broker's Function URL. */
 export const CREDENTIALS_PATH = '/v1/credentials';
@@ -14,7 +13,8 @@ export interface PostFunctionUrlOptions {
   readonly credentials: AwsCredentialIdentity;
   /** The function's region, which the signature names. */
   readonly region: string;
-  readonly fetch?: typeof fetch;
+  /** Default: the AWS SDK's `NodeHttpHandler`. Redirects are not followed. */
+  readonly requestHandler?: RequestHandler;
 }
 
 /**
@@ -32,43 +32,41 @@ export async function postFunctionUrl(
 ): Promise<BrokerResponse> {
   const url = new URL(CREDENTIALS_PATH, options.url);
   const body = JSON.stringify(request);
-  const signer = new SignatureV4({
-    credentials: options.credentials,
-    region: options.region,
-    service: 'lambda',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port && { port: Number(url.port) }),
-      path: url.pathname,
-      headers: { host: url.host, 'content-type': 'application/json' },
-      body,
-    }),
-  );
-  const { host: _host, ...headers } = signed.headers;
-  let response: Response;
-  let text: string;
+  let answer: SignedResponse;
   try {
-    response = await (options.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'error' });
-    text = await response.text();
+    answer = await sendSignedRequest(
+      new HttpRequest({
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        ...(url.port && { port: Number(url.port) }),
+        path: url.pathname,
+        headers: { host: url.host, 'content-type': 'application/json' },
+        body,
+      }),
+      {
+        credentials: options.credentials,
+        region: options.region,
+        service: 'lambda',
+        ...(options.requestHandler && { requestHandler: options.requestHandler }),
+      },
+    );
   } catch (error) {
     throw new StsCredsUpstreamError(`the Function URL ${url.origin} could not be reached`, { cause: error });
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(new TextDecoder().decode(answer.body));
   } catch {
     parsed = undefined;
   }
-  const answer = brokerResponseSchema.safeParse(parsed);
-  if (answer.success) return answer.data;
+  const read = brokerResponseSchema.safeParse(parsed);
+  if (read.success) return read.data;
   // Lambda itself answers a refused signature or a missing permission, outside the contract.
-  if (response.status === 401 || response.status === 403) {
-    throw new StsCredsAccessDeniedError(`the Function URL refused the request (HTTP ${response.status})`);
+  if (answer.statusCode === 401 || answer.statusCode === 403) {
+    throw new StsCredsAccessDeniedError(`the Function URL refused the request (HTTP ${answer.statusCode})`);
   }
-  throw new StsCredsInternalError(`the Function URL answered outside contract v1 (HTTP ${response.status})`);
+  throw new StsCredsInternalError(
+    `the Function URL answered outside contract v1 (HTTP ${answer.statusCode})`,
+  );
 }

@@ -1,12 +1,14 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { CredentialResponse } from '@stscreds/contract';
+import type { BrokerResponse, CredentialResponse } from '@stscreds/contract';
 import { buildIdentityProof } from './buildIdentityProof.ts';
+import { defaultLambdaEndpoint } from './defaultLambdaEndpoint.ts';
 import { stsCredsErrorOf } from './errors.ts';
-import { invokeBroker } from './invokeBroker.ts';
+import { invokeFunction } from './invokeFunction.ts';
 import { postFunctionUrl } from './postFunctionUrl.ts';
-import { resolveRequest } from './resolveRequest.ts';
+import { invokeFailure, readBrokerAnswer } from './readBrokerAnswer.ts';
+import { type ResolvedRequest, resolveRequest } from './resolveRequest.ts';
 
 /** What to ask the broker for, and how to reach it. */
 export interface StsCredsRequestOptions {
@@ -34,7 +36,11 @@ export interface StsCredsRequestOptions {
   readonly audience?: string;
   /** The region whose STS signs the identity proof. Default: `region`. */
   readonly stsRegion?: string;
-  /** A LambdaClient to use instead of one made from the options above. */
+  /**
+   * A LambdaClient to use instead of the client's own signed `Invoke` call. Without it, the
+   * AWS SDK's Lambda client is loaded only when the endpoint needs its rules (FIPS, dual-stack,
+   * another partition).
+   */
   readonly lambdaClient?: LambdaClient;
   /**
    * The broker's Function URL. With it, requests go there, signed with SigV4 for `lambda`,
@@ -58,64 +64,107 @@ export interface CredentialRequester {
 }
 
 /**
+ * The caller's credentials: given, or resolved by the AWS SDK's chain (a profile's with
+ * `fromIni`), whose providers load only when first asked.
+ */
+const callerProvider = (options: StsCredsRequestOptions): AwsCredentialIdentityProvider => {
+  const given = options.credentials;
+  if (typeof given === 'function') return given;
+  if (given) return async () => given;
+  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
+  return async () => {
+    chain ??= import('@aws-sdk/credential-providers').then(({ fromIni, fromNodeProviderChain }) =>
+      options.profile ? fromIni({ profile: options.profile }) : fromNodeProviderChain(),
+    );
+    return (await chain)();
+  };
+};
+
+type Invoke = (payload: object, credentials: AwsCredentialIdentity) => Promise<BrokerResponse>;
+
+/**
+ * How a request reaches the broker's Invoke API: a signed call of the client's own
+ * ({@link invokeFunction}) to the configured or regional endpoint; the SDK's Lambda client
+ * when one is given, or when the endpoint needs the SDK's rules to resolve.
+ */
+const brokerInvoker = (
+  options: StsCredsRequestOptions,
+  resolved: ResolvedRequest,
+  provider: AwsCredentialIdentityProvider,
+): Invoke => {
+  const { functionName, region } = resolved;
+  const retryStrategy = new StandardRetryStrategy(3);
+  let sdkClient: Promise<LambdaClient> | undefined;
+  const viaSdk = async (payload: object, endpoint: string | undefined): Promise<BrokerResponse> => {
+    sdkClient ??= options.lambdaClient
+      ? Promise.resolve(options.lambdaClient)
+      : import('@aws-sdk/client-lambda').then(
+          ({ LambdaClient }) =>
+            new LambdaClient({
+              region,
+              credentials: provider,
+              ...(options.profile && { profile: options.profile }),
+            }),
+        );
+    const { invokeBroker } = await import('./invokeBroker.ts');
+    return invokeBroker(await sdkClient, functionName, payload, endpoint);
+  };
+  return async (payload, credentials) => {
+    const configured = await resolved.lambdaEndpoint();
+    if (options.lambdaClient) return viaSdk(payload, configured);
+    const endpoint = configured ?? (await defaultLambdaEndpoint({ region, profile: options.profile }));
+    if (!endpoint) return viaSdk(payload, undefined);
+    let output: Awaited<ReturnType<typeof invokeFunction>>;
+    try {
+      output = await invokeFunction({
+        endpoint,
+        region,
+        functionName,
+        payload: JSON.stringify(payload),
+        credentials,
+        retryStrategy,
+      });
+    } catch (error) {
+      throw invokeFailure(error, functionName, endpoint);
+    }
+    return readBrokerAnswer(output, functionName);
+  };
+};
+
+/**
  * Prepares calls to the broker: the caller's credentials, the identity proof signed for the
- * STS endpoint the caller's SDK resolves, the Lambda client, and strict reading of the answer.
- * Contract errors are thrown as typed {@link StsCredsError}s.
+ * STS endpoint the caller's SDK resolves, the signed Invoke call, and strict reading of the
+ * answer. Contract errors are thrown as typed {@link StsCredsError}s.
  *
  * @example
  * const requester = createCredentialRequester({ accountId: 'prod', profile: 'alice' });
  * const credentials = await requester.request();
  */
 export function createCredentialRequester(options: StsCredsRequestOptions): CredentialRequester {
-  const provider: AwsCredentialIdentityProvider =
-    typeof options.credentials === 'function'
-      ? options.credentials
-      : options.credentials
-        ? async () => options.credentials as AwsCredentialIdentity
-        : options.profile
-          ? fromIni({ profile: options.profile })
-          : fromNodeProviderChain();
+  const provider = callerProvider(options);
   const resolved = resolveRequest(options);
-  let lambda: Promise<LambdaClient> | undefined =
-    options.lambdaClient && Promise.resolve(options.lambdaClient);
-  const lambdaClient = (): Promise<LambdaClient> => {
-    lambda ??= (async () => {
-      const endpoint = await resolved.lambdaEndpoint();
-      return new LambdaClient({
-        region: resolved.region,
-        credentials: provider,
-        ...(options.profile && { profile: options.profile }),
-        ...(endpoint && { endpoint }),
-      });
-    })();
-    return lambda;
-  };
+  const invoke = brokerInvoker(options, resolved, provider);
   return {
     callerCredentials: () => provider(),
     request: async () => {
+      const credentials = await provider();
       if (options.functionUrl) {
         const answer = await postFunctionUrl(resolved.body, {
           url: options.functionUrl,
-          credentials: await provider(),
+          credentials,
           region: resolved.region,
         });
         if ('error' in answer) throw stsCredsErrorOf(answer.error);
         return answer;
       }
       const identity = await buildIdentityProof({
-        credentials: await provider(),
+        credentials,
         audience: resolved.audience(),
         region: resolved.stsRegion,
         stsEndpoint: await resolved.stsEndpoint(),
         request: resolved.body,
       });
-      const endpoint = (await resolved.lambdaEndpoint()) ?? `https://lambda.${resolved.region}.amazonaws.com`;
-      const answer = await invokeBroker(
-        await lambdaClient(),
-        resolved.functionName,
-        { ...resolved.body, identity },
-        endpoint,
-      );
+      const answer = await invoke({ ...resolved.body, identity }, credentials);
       if ('error' in answer) throw stsCredsErrorOf(answer.error);
       return answer;
     },

@@ -1,9 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearStsCredsCache, type FromStsCredsOptions, fromStsCreds } from '../src/fromStsCreds.ts';
 
 const lambdaMock = mockClient(LambdaClient);
@@ -23,6 +25,23 @@ const answer = () => {
     AssumedRoleArn: 'arn:aws:sts::222222222222:assumed-role/lambda_sts/alice',
   };
 };
+/** A broker on loopback that answers every request, on the Invoke API and as a Function URL alike. */
+const listen = async (): Promise<{ server: Server; url: string }> => {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(answer()));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+};
+const brokerA = await listen();
+const brokerB = await listen();
+const A = brokerA.url;
+const B = brokerB.url;
+
 const respond = () => ({
   StatusCode: 200,
   Payload: new TextEncoder().encode(JSON.stringify(answer())) as never,
@@ -36,10 +55,14 @@ const servicesConfig = (endpoint: string) =>
 
 beforeAll(async () => {
   await mkdir(work, { recursive: true });
-  await writeFile(configA(), servicesConfig('http://127.0.0.1:1'));
-  await writeFile(configB(), servicesConfig('http://127.0.0.1:2'));
+  await writeFile(configA(), servicesConfig(A));
+  await writeFile(configB(), servicesConfig(B));
 });
-afterAll(() => rm(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+  brokerA.server.close();
+  brokerB.server.close();
+});
 
 const savedEnv = { ...process.env };
 beforeEach(() => {
@@ -49,15 +72,10 @@ beforeEach(() => {
   process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/stscreds-test-credentials';
   process.env.AWS_ENDPOINT_URL_STS = 'https://sts.us-west-2.amazonaws.com';
   lambdaMock.on(InvokeCommand).callsFake(async () => respond());
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async () => new Response(JSON.stringify(answer()), { status: 200 })),
-  );
 });
 afterEach(() => {
   lambdaMock.reset();
   clearStsCredsCache();
-  vi.unstubAllGlobals();
   process.env = { ...savedEnv };
   issued = 0;
 });
@@ -120,18 +138,18 @@ const differing: ReadonlyArray<readonly [string, Side, Side]> = [
   ],
   [
     'the endpoint option',
-    { options: { ...RESOLVED, endpoint: 'http://127.0.0.1:1' } },
-    { options: { ...RESOLVED, endpoint: 'http://127.0.0.1:2' } },
+    { options: { ...RESOLVED, endpoint: A } },
+    { options: { ...RESOLVED, endpoint: B } },
   ],
   [
     'AWS_ENDPOINT_URL_LAMBDA',
-    { options: RESOLVED, env: { AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:1' } },
-    { options: RESOLVED, env: { AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:2' } },
+    { options: RESOLVED, env: { AWS_ENDPOINT_URL_LAMBDA: A } },
+    { options: RESOLVED, env: { AWS_ENDPOINT_URL_LAMBDA: B } },
   ],
   [
     'AWS_ENDPOINT_URL',
-    { options: RESOLVED, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' } },
-    { options: RESOLVED, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:2' } },
+    { options: RESOLVED, env: { AWS_ENDPOINT_URL: A } },
+    { options: RESOLVED, env: { AWS_ENDPOINT_URL: B } },
   ],
   [
     "the Lambda endpoint of the profile's services section",
@@ -146,19 +164,18 @@ const differing: ReadonlyArray<readonly [string, Side, Side]> = [
   ['the function name', { options: BASE }, { options: { ...BASE, functionName: 'otherBroker' } }],
   [
     "the broker's region, the STS region held",
-    { options: { ...RESOLVED, stsRegion: 'us-west-2' } },
-    { options: { ...RESOLVED, stsRegion: 'us-west-2', region: 'eu-west-1' } },
+    { options: { ...RESOLVED, stsRegion: 'us-west-2' }, env: { AWS_ENDPOINT_URL_LAMBDA: A } },
+    {
+      options: { ...RESOLVED, stsRegion: 'us-west-2', region: 'eu-west-1' },
+      env: { AWS_ENDPOINT_URL_LAMBDA: A },
+    },
   ],
   [
     'the Function URL',
-    { options: { ...BASE, functionUrl: 'https://a.lambda-url.us-west-2.on.aws/' } },
-    { options: { ...BASE, functionUrl: 'https://b.lambda-url.us-west-2.on.aws/' } },
+    { options: { ...BASE, functionUrl: `${A}/` } },
+    { options: { ...BASE, functionUrl: `${B}/` } },
   ],
-  [
-    'Function URL against Lambda Invoke',
-    { options: BASE },
-    { options: { ...BASE, functionUrl: 'https://a.lambda-url.us-west-2.on.aws/' } },
-  ],
+  ['Function URL against Lambda Invoke', { options: BASE }, { options: { ...BASE, functionUrl: `${A}/` } }],
   ['the audience', { options: BASE }, { options: { ...BASE, audience: 'other-broker' } }],
   [
     'STSCREDS_AUDIENCE',
@@ -183,8 +200,8 @@ describe("fromStsCreds's process-wide cache", () => {
 
   it('keys on the endpoint as resolved, not as typed', async () => {
     const [a, b] = await askBoth(
-      { options: { ...RESOLVED, endpoint: 'http://127.0.0.1:1' } },
-      { options: RESOLVED, env: { AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:1' } },
+      { options: { ...RESOLVED, endpoint: A } },
+      { options: RESOLVED, env: { AWS_ENDPOINT_URL_LAMBDA: A } },
     );
     expect(b).toBe(a);
   });

@@ -74,7 +74,7 @@ export async function runExec(
   const request = toRequestOptions(input, globals);
   if (input.server) {
     const [{ fromStsCreds }, { startCredentialServer }, { writeChildConfig }] = await Promise.all([
-      import('../brokerClient.ts'),
+      import('../credentialProvider.ts'),
       import('../server/startCredentialServer.ts'),
       import('../server/writeChildConfig.ts'),
     ]);

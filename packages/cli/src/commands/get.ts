@@ -74,7 +74,8 @@ export function formatCredentials(c: CredentialResponse, format: Format, shell: 
  * credentials, so no STS call) and everything that decides the answer as resolved, the Lambda
  * endpoint that answers included, whether it came from `--endpoint`, `AWS_ENDPOINT_URL_LAMBDA`,
  * `AWS_ENDPOINT_URL` or the profile's `services` section. For a caller of static keys, the
- * key is computed, and a cached answer served, without loading the AWS SDK's clients.
+ * key is computed, a cached answer served and the broker asked without loading the AWS SDK's
+ * clients or credential providers.
  */
 export async function fetchCredentials(
   request: StsCredsRequestOptions,
@@ -97,23 +98,18 @@ export async function fetchCredentials(
       `stscreds: broker ${resolved.functionName} in ${resolved.region} at ${via}, audience ${audience}, identity proof for ${await resolved.stsEndpoint()}, caller ${caller}, cache ${options.cache ? 'on' : 'off'}`,
     );
   }
-  // The SDK's clients are loaded only when the broker is asked: a cache hit needs none of them.
-  const requester = async () => (await import('../brokerClient.ts')).createCredentialRequester(request);
+  // Static keys are read as the SDK reads them, without loading its credential providers, and
+  // the request is signed with exactly the keys the cache key names; for any other caller the
+  // SDK resolves the credentials.
+  const staticCaller = request.credentials ? undefined : await staticCallerCredentials(request.profile);
+  const asked = staticCaller ? { ...request, credentials: staticCaller } : request;
+  // The client is loaded only when the broker is asked: a cache hit needs none of it.
+  const requester = async () => (await import('../brokerClient.ts')).createCredentialRequester(asked);
   if (!options.cache) return (await requester()).request();
-  // Static keys are read as the SDK reads them, without loading its credential providers;
-  // for any other caller the SDK resolves the credentials.
-  const staticCaller = await staticCallerCredentials(request.profile);
   const key = staticCaller
-    ? await resolveRequest(request).cacheKey(staticCaller)
+    ? await resolveRequest(asked).cacheKey(staticCaller)
     : await (await requester()).cacheKey();
-  const fetch = async (): Promise<CredentialResponse> => {
-    const fetcher = await requester();
-    // What is cached under the key must have been asked for by the caller the key names.
-    if (staticCaller && (await fetcher.cacheKey()) !== key) {
-      throw new Error("the caller's credentials changed while stscreds read them; run it again");
-    }
-    return fetcher.request();
-  };
+  const fetch = async (): Promise<CredentialResponse> => (await requester()).request();
   const { cachedCredentials } = await import('../cache/cachedCredentials.ts');
   return cachedCredentials(key, fetch, {
     ...(options.cacheDir && { dir: options.cacheDir }),

@@ -27,7 +27,7 @@ export async function runServe(
 ): Promise<number> {
   const [{ fromStsCreds }, { startCredentialServer }, { describeFailure }, { writeChildConfig }] =
     await Promise.all([
-      import('../brokerClient.ts'),
+      import('../credentialProvider.ts'),
       import('../server/startCredentialServer.ts'),
       import('../describeFailure.ts'),
       import('../server/writeChildConfig.ts'),
