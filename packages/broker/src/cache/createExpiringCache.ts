@@ -1,5 +1,3 @@
-import { LRUCache } from 'lru-cache';
-
 export interface ExpiringCacheOptions<V extends object> {
   /** The most entries kept; the least recently used go first. */
   readonly max: number;
@@ -37,9 +35,14 @@ export interface ExpiringCache<V extends object> {
 }
 
 /**
- * A bounded, single-flight cache of values that expire, built on lru-cache's `fetch`: each
- * entry lives until only `minRemainingMs` of it is left, concurrent misses make one fetch,
- * and an entry that is past its margin but not expired may still stand in when a fetch fails.
+ * A bounded, single-flight cache of values that expire: each entry is served while at least
+ * `minRemainingMs` of its life is left, concurrent misses of a key share one fetch, and an
+ * entry past its margin but not expired may still stand in when a fetch fails.
+ *
+ * It is a Map, which keeps its keys in insertion order: a hit moves its key to the end, so the
+ * first key is always the least recently used, and the first to go past `max`. Each entry's
+ * life is its value's own, read with the injected clock; a cache library's single TTL, read
+ * from the system clock, could serve neither.
  *
  * @example
  * const cache = createExpiringCache<IssuedCredentials>({ max: 10_000, minRemainingMs: 15 * 60_000,
@@ -49,36 +52,55 @@ export interface ExpiringCache<V extends object> {
 export function createExpiringCache<V extends object>(options: ExpiringCacheOptions<V>): ExpiringCache<V> {
   const now = options.now ?? Date.now;
   const counts = { hits: 0, misses: 0, stale: 0, evictions: 0 };
-  const lru = new LRUCache<string, V, () => Promise<V>>({
-    max: options.max,
-    ttlResolution: 0,
-    perf: { now },
-    // A failed refresh keeps the old entry, so that it can stand in below.
-    noDeleteOnFetchRejection: true,
-    fetchMethod: async (_key, _stale, { options: fetchOptions, context }) => {
-      const value = await context();
-      // The entry lives exactly until its margin, whatever its lifetime.
-      fetchOptions.ttl = Math.max(1, options.expiresAt(value) - options.minRemainingMs - now());
-      return value;
-    },
-    dispose: (_value, _key, reason) => {
-      if (reason === 'evict') counts.evictions += 1;
-    },
-  });
+  /** Least recently used first. */
+  const entries = new Map<string, V>();
+  /** The fetch under way for each key, shared by every caller that misses meanwhile. */
+  const fetching = new Map<string, Promise<V>>();
+  const servable = (value: V): boolean => options.expiresAt(value) - now() >= options.minRemainingMs;
+
+  const keep = (key: string, value: V): void => {
+    entries.delete(key);
+    // A value fetched with too little life left is handed out once, never kept.
+    if (!servable(value)) return;
+    entries.set(key, value);
+    for (const oldest of entries.keys()) {
+      if (entries.size <= options.max) break;
+      entries.delete(oldest);
+      counts.evictions += 1;
+    }
+  };
+
+  const fetchOnce = (key: string, fetch: () => Promise<V>): Promise<V> => {
+    let pending = fetching.get(key);
+    if (!pending) {
+      // Called at once, and a throw turned into a rejection like any other failure.
+      pending = (async () => fetch())()
+        .then((value) => {
+          keep(key, value);
+          return value;
+        })
+        .finally(() => fetching.delete(key));
+      fetching.set(key, pending);
+    }
+    return pending;
+  };
 
   return {
     async get(key, fetch) {
-      const status: LRUCache.Status<string, V, () => Promise<V>> = {};
+      const cached = entries.get(key);
+      if (cached && servable(cached)) {
+        entries.delete(key);
+        entries.set(key, cached);
+        counts.hits += 1;
+        return { value: cached, outcome: 'hit' };
+      }
       try {
-        const value = await lru.fetch(key, { context: fetch, status });
-        if (!value) throw new Error('the cache fetched nothing');
-        // A value fetched with too little life left is handed out once, never kept.
-        if (options.expiresAt(value) - now() < options.minRemainingMs) lru.delete(key);
-        if (status.fetch === 'hit') counts.hits += 1;
-        else counts.misses += 1;
-        return { value, outcome: status.fetch === 'hit' ? 'hit' : 'miss' };
+        const value = await fetchOnce(key, fetch);
+        counts.misses += 1;
+        return { value, outcome: 'miss' };
       } catch (error) {
-        const fallback = lru.get(key, { allowStale: true, noDeleteOnStaleGet: true });
+        // A failed fetch leaves the entry it would have replaced, so that it can stand in.
+        const fallback = entries.get(key);
         if (fallback && options.serveStaleOn?.(error) && options.expiresAt(fallback) > now()) {
           counts.stale += 1;
           return { value: fallback, outcome: 'stale' };
@@ -87,6 +109,6 @@ export function createExpiringCache<V extends object>(options: ExpiringCacheOpti
         throw error;
       }
     },
-    stats: () => ({ ...counts, size: lru.size }),
+    stats: () => ({ ...counts, size: entries.size }),
   };
 }
