@@ -1,5 +1,4 @@
 import { DEFAULT_ROLE_NAME } from '@stscreds/contract';
-import * as z from 'zod/mini';
 import { PARTITIONS, type Partition } from './identity/stsHostPattern.ts';
 import type { AccessPolicySource } from './policy/loadAccessPolicy.ts';
 
@@ -54,77 +53,6 @@ const isOrigin = (value: string): boolean => {
   }
 };
 
-/** A comma-separated list from the environment, each part trimmed, checked as a whole. */
-const commaList = (valid: (list: string[]) => boolean, message: string) =>
-  z
-    .pipe(
-      z.string(),
-      z.transform((text) =>
-        text
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
-      ),
-    )
-    .check(z.refine(valid, message));
-
-const origins = commaList(
-  (list) => list.every(isOrigin),
-  'must list origins such as http://127.0.0.1:5000, comma-separated',
-);
-
-/** A whole number from the environment, in decimal digits and within what the code can take. */
-const count = (min: number, max: number, fallback: number) =>
-  z._default(
-    z.pipe(
-      z.string().check(z.regex(/^[0-9]{1,9}$/, 'must be a whole number in decimal digits')),
-      z.pipe(
-        z.transform(Number),
-        z.number().check(z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`)),
-      ),
-    ),
-    fallback,
-  );
-
-const partitions = commaList(
-  (list) => list.length > 0 && list.every((part) => (PARTITIONS as readonly string[]).includes(part)),
-  `must list partitions among ${PARTITIONS.join(', ')}, comma-separated`,
-);
-
-const envSchema = z.object({
-  AWS_REGION: z
-    .string()
-    .check(z.regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2')),
-  STSCREDS_BROKER_ACCOUNT_ID: z.optional(
-    z.string().check(z.regex(/^[0-9]{12}$/, 'must be a 12-digit account id')),
-  ),
-  STSCREDS_DEFAULT_ROLE_NAME: z._default(
-    z.string().check(z.regex(ROLE_NAME, 'must be an IAM role name')),
-    DEFAULT_ROLE_NAME,
-  ),
-  // No default: a default would be shared by every deployment, and a proof for one broker
-  // would then be accepted by all of them.
-  STSCREDS_AUDIENCE: z
-    .string({ error: 'must be set to a value unique to this deployment, such as the function ARN' })
-    .check(z.regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters')),
-  STSCREDS_PROOF_PARTITIONS: z.optional(partitions),
-  STSCREDS_EXTRA_STS_ORIGINS: z._default(origins, []),
-  STSCREDS_ENTRY: z._default(
-    z.enum(['invoke', 'url'], 'must be invoke or url: one function takes one entry'),
-    'invoke',
-  ),
-  STSCREDS_ACCESS_POLICY: z.optional(z.string().check(z.minLength(1))),
-  STSCREDS_ACCESS_POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
-  STSCREDS_ACCESS_POLICY_SSM_PARAMETER: z.optional(
-    z.string().check(z.regex(/^[\w./-]{1,2048}$/, 'must be an SSM parameter name')),
-  ),
-  STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: count(0, 86_400, 300),
-  // An LRU cache must hold at least one entry.
-  STSCREDS_CACHE_MAX_ENTRIES: count(1, 1_000_000, 10_000),
-  // The AWS CLI runs credential_process again once less than 15 minutes remain: serve no less.
-  STSCREDS_CACHE_MIN_REMAINING_SECONDS: count(0, 3600, 900),
-});
-
 const partitionOf = (region: string): Partition => {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
@@ -136,17 +64,58 @@ export class BrokerConfigError extends Error {
   override readonly name = 'BrokerConfigError';
 }
 
-const policySourceOf = (env: z.output<typeof envSchema>): AccessPolicySource => {
+/**
+ * Reads variables one by one, each checked as it is read, and keeps every problem, so that one
+ * error names each variable at fault. Environment values are only ever strings: each reader
+ * says what an unset variable means (a default, absent, or a problem) and checks the rest,
+ * the empty string included.
+ */
+const envReader = (env: NodeJS.ProcessEnv) => {
+  const problems: string[] = [];
+  const fail = (name: string, message: string): undefined => {
+    problems.push(`${name} ${message}`);
+    return undefined;
+  };
+  const optional = (name: string, valid: (value: string) => boolean, message: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || valid(value) ? value : fail(name, message);
+  };
+  const required = (name: string, valid: (value: string) => boolean, message: string, unset = message) =>
+    env[name] === undefined ? fail(name, unset) : optional(name, valid, message);
+  const matching = (pattern: RegExp) => (value: string) => pattern.test(value);
+  /** A comma-separated list, each part trimmed and the empty ones dropped, checked as a whole. */
+  const list = (name: string, valid: (list: string[]) => boolean, message: string): string[] | undefined => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    const parts = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    return valid(parts) ? parts : fail(name, message);
+  };
+  /** A whole number, in decimal digits and within what the code can take. */
+  const count = (name: string, min: number, max: number, fallback: number): number | undefined => {
+    const value = env[name];
+    if (value === undefined) return fallback;
+    if (!/^[0-9]{1,9}$/.test(value)) return fail(name, 'must be a whole number in decimal digits');
+    const number = Number(value);
+    if (number < min) return fail(name, `must be at least ${min}`);
+    if (number > max) return fail(name, `must be at most ${max}`);
+    return number;
+  };
+  return { problems, optional, required, matching, list, count };
+};
+
+const policySourceOf = (
+  inline: string | undefined,
+  path: string | undefined,
+  parameter: string | undefined,
+  maxAgeSeconds: number,
+): AccessPolicySource => {
   const sources: AccessPolicySource[] = [];
-  if (env.STSCREDS_ACCESS_POLICY) sources.push({ kind: 'inline', json: env.STSCREDS_ACCESS_POLICY });
-  if (env.STSCREDS_ACCESS_POLICY_FILE) sources.push({ kind: 'file', path: env.STSCREDS_ACCESS_POLICY_FILE });
-  if (env.STSCREDS_ACCESS_POLICY_SSM_PARAMETER) {
-    sources.push({
-      kind: 'ssm',
-      name: env.STSCREDS_ACCESS_POLICY_SSM_PARAMETER,
-      maxAgeSeconds: env.STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS,
-    });
-  }
+  if (inline) sources.push({ kind: 'inline', json: inline });
+  if (path) sources.push({ kind: 'file', path });
+  if (parameter) sources.push({ kind: 'ssm', name: parameter, maxAgeSeconds });
   const [source, ...others] = sources;
   if (!source || others.length > 0) {
     throw new BrokerConfigError(
@@ -165,26 +134,78 @@ const policySourceOf = (env: z.output<typeof envSchema>): AccessPolicySource => 
  * const config = readBrokerConfig(process.env); // { region: 'us-west-2', partition: 'aws', … }
  */
 export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const { problems, optional, required, matching, list, count } = envReader(env);
+  const region = required(
+    'AWS_REGION',
+    matching(/^[a-z]{2}(?:-[a-z]+)+-\d$/),
+    'must be an AWS region such as us-west-2',
+  );
+  const accountId = optional(
+    'STSCREDS_BROKER_ACCOUNT_ID',
+    matching(/^[0-9]{12}$/),
+    'must be a 12-digit account id',
+  );
+  const defaultRoleName =
+    optional('STSCREDS_DEFAULT_ROLE_NAME', matching(ROLE_NAME), 'must be an IAM role name') ??
+    DEFAULT_ROLE_NAME;
+  // No default: a default would be shared by every deployment, and a proof for one broker
+  // would then be accepted by all of them.
+  const audience = required(
+    'STSCREDS_AUDIENCE',
+    matching(/^[\x21-\x7e]{1,256}$/),
+    'must be 1-256 printable ASCII characters',
+    'must be set to a value unique to this deployment, such as the function ARN',
+  );
+  const proofPartitions = list(
+    'STSCREDS_PROOF_PARTITIONS',
+    (parts) => parts.length > 0 && parts.every((part) => (PARTITIONS as readonly string[]).includes(part)),
+    `must list partitions among ${PARTITIONS.join(', ')}, comma-separated`,
+  ) as Partition[] | undefined;
+  const extraStsOrigins =
+    list(
+      'STSCREDS_EXTRA_STS_ORIGINS',
+      (parts) => parts.every(isOrigin),
+      'must list origins such as http://127.0.0.1:5000, comma-separated',
+    ) ?? [];
+  const entry = (optional(
+    'STSCREDS_ENTRY',
+    (value) => value === 'invoke' || value === 'url',
+    'must be invoke or url: one function takes one entry',
+  ) ?? 'invoke') as BrokerEntry;
+  const nonEmpty = (value: string) => value.length > 0;
+  const inline = optional('STSCREDS_ACCESS_POLICY', nonEmpty, 'must not be empty');
+  const path = optional('STSCREDS_ACCESS_POLICY_FILE', nonEmpty, 'must not be empty');
+  const parameter = optional(
+    'STSCREDS_ACCESS_POLICY_SSM_PARAMETER',
+    matching(/^[\w./-]{1,2048}$/),
+    'must be an SSM parameter name',
+  );
+  const maxAgeSeconds = count('STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS', 0, 86_400, 300);
+  // An LRU cache must hold at least one entry.
+  const maxEntries = count('STSCREDS_CACHE_MAX_ENTRIES', 1, 1_000_000, 10_000);
+  // The AWS CLI runs credential_process again once less than 15 minutes remain: serve no less.
+  const minRemainingSeconds = count('STSCREDS_CACHE_MIN_REMAINING_SECONDS', 0, 3600, 900);
+  if (
+    problems.length > 0 ||
+    region === undefined ||
+    audience === undefined ||
+    maxAgeSeconds === undefined ||
+    maxEntries === undefined ||
+    minRemainingSeconds === undefined
+  ) {
     throw new BrokerConfigError(`The broker's environment is incomplete: ${problems.join('; ')}`);
   }
-  const parsed = result.data;
-  const partition = partitionOf(parsed.AWS_REGION);
+  const partition = partitionOf(region);
   return {
-    region: parsed.AWS_REGION,
+    region,
     partition,
-    proofPartitions: (parsed.STSCREDS_PROOF_PARTITIONS as Partition[] | undefined) ?? [partition],
-    ...(parsed.STSCREDS_BROKER_ACCOUNT_ID && { accountId: parsed.STSCREDS_BROKER_ACCOUNT_ID }),
-    defaultRoleName: parsed.STSCREDS_DEFAULT_ROLE_NAME,
-    audience: parsed.STSCREDS_AUDIENCE,
-    extraStsOrigins: parsed.STSCREDS_EXTRA_STS_ORIGINS,
-    entry: parsed.STSCREDS_ENTRY,
-    policySource: policySourceOf(parsed),
-    cache: {
-      maxEntries: parsed.STSCREDS_CACHE_MAX_ENTRIES,
-      minRemainingMs: parsed.STSCREDS_CACHE_MIN_REMAINING_SECONDS * 1000,
-    },
+    proofPartitions: proofPartitions ?? [partition],
+    ...(accountId && { accountId }),
+    defaultRoleName,
+    audience,
+    extraStsOrigins,
+    entry,
+    policySource: policySourceOf(inline, path, parameter, maxAgeSeconds),
+    cache: { maxEntries, minRemainingMs: minRemainingSeconds * 1000 },
   };
 }
