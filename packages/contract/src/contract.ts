@@ -37,7 +37,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID = /^[0-9]{12}$/;
 /** An alias that the access policy defines, such as `prod`; never 12 digits, always ASCII. */
 const ACCOUNT_ALIAS = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
@@ -149,24 +150,3 @@ export interface ErrorResponse {
 }
 
 export type BrokerResponse = CredentialResponse | ErrorResponse;
-
-/** Schemas for reading a broker answer strictly, on the caller's side and in tests. */
-export const credentialResponseSchema = z.strictObject({
-  Version: z.literal(1),
-  AccessKeyId: z.string().check(z.minLength(1)),
-  SecretAccessKey: z.string().check(z.minLength(1)),
-  SessionToken: z.string().check(z.minLength(1)),
-  Expiration: z.iso.datetime({ offset: true }),
-  AccountId: z.string().check(z.regex(ACCOUNT_ID)),
-  AssumedRoleArn: z.string().check(z.startsWith('arn:')),
-});
-
-export const errorResponseSchema = z.strictObject({
-  error: z.strictObject({
-    code: z.enum(ERROR_CODES),
-    message: z.string(),
-    requestId: z.string(),
-  }),
-});
-
-export const brokerResponseSchema = z.union([credentialResponseSchema, errorResponseSchema]);

@@ -1,3 +1,8 @@
+export {
+  brokerResponseSchema,
+  credentialResponseSchema,
+  errorResponseSchema,
+} from './brokerResponseSchema.ts';
 export type { BoundRequestFields } from './canonicalRequest.ts';
 export { CANONICAL_REQUEST_VERSION, canonicalRequest } from './canonicalRequest.ts';
 export type {
@@ -9,12 +14,9 @@ export type {
   ErrorResponse,
 } from './contract.ts';
 export {
-  brokerResponseSchema,
   credentialRequestSchema,
-  credentialResponseSchema,
   DEFAULT_ROLE_NAME,
   ERROR_CODES,
-  errorResponseSchema,
   identityProofSchema,
   MAX_DURATION_SECONDS,
   MAX_POLICY_ARNS,
