@@ -11,6 +11,7 @@ import { type BrokerCaches, createBrokerCaches } from './cache/createBrokerCache
 import { credentialCacheKey } from './cache/credentialCacheKey.ts';
 import { AccessDeniedError, BrokerError, InternalError } from './errors.ts';
 import type { ProofVerifier } from './identity/proofBinding.ts';
+import { type ProofSender, proofSender } from './identity/proofSender.ts';
 import { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 import { verifyOnce } from './identity/verifyOnce.ts';
 import { admitRequest } from './pipeline/admitRequest.ts';
@@ -67,6 +68,10 @@ export function createBroker(deps: BrokerDependencies): Broker {
   const { config, sts, logger, metrics } = deps;
   const now = deps.now ?? Date.now;
   const caches = createBrokerCaches({ ...config.cache, now });
+  // Through the STS client's own HTTP handler: a proof and the AssumeRole after it share its
+  // connections to STS.
+  const send: ProofSender = (request, abortSignal) =>
+    proofSender(sts.config.requestHandler)(request, abortSignal);
   const verify = verifyOnce(
     caches.proofs,
     deps.verifyProof ??
@@ -76,6 +81,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
           audience: config.audience,
           partitions: config.proofPartitions,
           extraStsOrigins: config.extraStsOrigins,
+          send,
           now: () => new Date(now()),
         })),
   );

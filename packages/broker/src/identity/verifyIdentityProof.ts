@@ -3,6 +3,7 @@ import {
   MAXIMUM_RETRY_DELAY,
   THROTTLING_RETRY_DELAY_BASE,
 } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { IdentityProof } from '@stscreds/contract';
 import {
   type BrokerError,
@@ -14,6 +15,7 @@ import {
 import { isStsThrottlingCode } from '../stsThrottlingCode.ts';
 import { type Caller, toCaller } from './caller.ts';
 import { parseCallerIdentity } from './parseCallerIdentity.ts';
+import { type ProofSender, proofSender } from './proofSender.ts';
 import { type ProofRules, reconstructProof } from './reconstructProof.ts';
 
 export interface VerifyIdentityProofOptions extends Omit<ProofRules, 'now'> {
@@ -25,8 +27,11 @@ export interface VerifyIdentityProofOptions extends Omit<ProofRules, 'now'> {
   readonly maxAttempts?: number;
   /** Draws the jitter of the backoff, in [0, 1). Default: `Math.random`. */
   readonly random?: () => number;
-  /** Injectable for tests; the global fetch by default. */
-  readonly fetch?: typeof fetch;
+  /**
+   * Sends the rebuilt request, such as through the broker's STS client's HTTP handler
+   * ({@link proofSender}). Default: an SDK HTTP handler of its own.
+   */
+  readonly send?: ProofSender;
   /** Waits between attempts; injectable so that tests need not wait. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** A monotonic clock in milliseconds, for the deadline. Default: `performance.now`. */
@@ -41,12 +46,13 @@ const DEADLINE_MARGIN_MS = 250;
 const errorCodeOf = (xml: string): string | undefined => /<Code>([A-Za-z.]{1,64})<\/Code>/.exec(xml)?.[1];
 
 /**
- * A network failure, described by its kind only: the message of a fetch error can quote the
+ * A network failure, described by its kind only: the message of a network error can quote the
  * request, headers included, and a header may hold a session token.
  */
 const networkFailure = (error: unknown): Error => {
   const name = error instanceof Error ? error.name : typeof error;
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const failed = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = failed?.code ?? failed?.cause?.code;
   return new Error(`${name}${typeof code === 'string' && /^[A-Z_]{1,32}$/.test(code) ? ` (${code})` : ''}`);
 };
 
@@ -71,9 +77,16 @@ const backoffMs = (retry: 'throttling' | 'transient', retried: number, random: (
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+let sendByDefault: ProofSender | undefined;
+/** One handler for every call that brings no sender, so that they share its connections. */
+const defaultSender = (): ProofSender => {
+  sendByDefault ??= proofSender(new NodeHttpHandler({ connectionTimeout: 1000 }));
+  return sendByDefault;
+};
+
 /**
  * Proves who the caller is: checks the signed GetCallerIdentity proof, rebuilds it, sends it
- * to STS with a short timeout and no redirects, and reads the answer strictly. When STS
+ * to STS with a short timeout, follows no redirect, and reads the answer strictly. When STS
  * throttles or fails it tries again, as the SDK does for AssumeRole, within the deadline.
  *
  * @throws {ProofRefusedError} naming the failed check, when the proof is refused.
@@ -93,20 +106,17 @@ export async function verifyIdentityProof(
   const end =
     options.deadlineMs === undefined ? Infinity : monotonic() + options.deadlineMs - DEADLINE_MARGIN_MS;
   const timeoutMs = options.timeoutMs ?? 3000;
+  const send = options.send ?? defaultSender();
 
   const attempt = async (): Promise<string | AttemptFailure> => {
-    let response: Response;
+    let status: number;
     let answer: string;
     try {
-      response = await (options.fetch ?? fetch)(request.url, {
-        method: 'POST',
-        headers: request.headers,
-        body: request.body,
-        redirect: 'manual',
+      ({ status, text: answer } = await send(
+        request,
         // AbortSignal.timeout takes whole milliseconds only.
-        signal: AbortSignal.timeout(Math.max(1, Math.floor(Math.min(timeoutMs, end - monotonic())))),
-      });
-      answer = await response.text();
+        AbortSignal.timeout(Math.max(1, Math.floor(Math.min(timeoutMs, end - monotonic())))),
+      ));
     } catch (error) {
       const late = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const message = late
@@ -114,17 +124,17 @@ export async function verifyIdentityProof(
         : 'STS could not be reached to verify the identity proof';
       return { error: new UpstreamError(message, { cause: networkFailure(error) }), retry: 'transient' };
     }
-    if (response.status === 200) return answer;
+    if (status === 200) return answer;
     const code = errorCodeOf(answer.slice(0, MAX_ANSWER_CHARS));
-    if (response.status === 429 || (code !== undefined && isStsThrottlingCode(code))) {
+    if (status === 429 || (code !== undefined && isStsThrottlingCode(code))) {
       const message = `STS is throttling identity-proof verification, even after retries; retry after ${THROTTLED_RETRY_AFTER_SECONDS} s`;
       return { error: new ThrottledError(message), retry: 'throttling' };
     }
-    if (response.status >= 500) {
-      const message = `STS failed to verify the identity proof (HTTP ${response.status})`;
+    if (status >= 500) {
+      const message = `STS failed to verify the identity proof (HTTP ${status})`;
       return { error: new UpstreamError(message), retry: 'transient' };
     }
-    const message = `Identity proof refused: STS rejected it with ${code ?? 'an error'} (HTTP ${response.status})`;
+    const message = `Identity proof refused: STS rejected it with ${code ?? 'an error'} (HTTP ${status})`;
     return { error: new ProofRefusedError(message) };
   };
 

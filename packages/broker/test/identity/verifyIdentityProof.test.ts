@@ -2,6 +2,8 @@ import { buildIdentityProof } from '@stscreds/client';
 import { type IdentityProof, requestDigest } from '@stscreds/contract';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProofRefusedError, ThrottledError, UpstreamError } from '../../src/errors.ts';
+import type { ProofSender } from '../../src/identity/proofSender.ts';
+import type { ReconstructedProof } from '../../src/identity/reconstructProof.ts';
 import { verifyIdentityProof } from '../../src/identity/verifyIdentityProof.ts';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -18,22 +20,24 @@ beforeAll(async () => {
   });
 });
 
+/** A sender that records each request it is given and answers with `answer`'s status and text. */
 const recorder = (answer: () => Promise<Response>) => {
-  const calls: { url: string; init: RequestInit }[] = [];
-  const fake = (async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    return answer();
-  }) as typeof fetch;
+  const calls: ReconstructedProof[] = [];
+  const fake: ProofSender = async (request) => {
+    calls.push(request);
+    const response = await answer();
+    return { status: response.status, text: await response.text() };
+  };
   return { calls, fake };
 };
 
 const waits: number[] = [];
-const options = (fake: typeof globalThis.fetch) => ({
+const options = (fake: ProofSender) => ({
   audience: 'aud',
   requestDigest: requestDigest(REQUEST),
   partitions: ['aws'] as const,
   extraStsOrigins: [],
-  fetch: fake,
+  send: fake,
   now: () => NOW,
   random: () => 0.5,
   sleep: async (ms: number) => {
@@ -54,7 +58,7 @@ const throttled = () =>
 const identity = () => new Response(IDENTITY, { status: 200 });
 
 describe('verifyIdentityProof', () => {
-  it('sends the rebuilt request without redirects, and normalises the caller', async () => {
+  it('sends the rebuilt request, and normalises the caller', async () => {
     const { calls, fake } = recorder(async () => new Response(IDENTITY, { status: 200 }));
     const caller = await verifyIdentityProof(
       { ...proof, headers: { ...proof.headers, host: 'evil.example' } },
@@ -69,12 +73,8 @@ describe('verifyIdentityProof', () => {
     });
     expect(calls).toHaveLength(1);
     expect(calls[0]?.url).toBe('https://sts.us-west-2.amazonaws.com/');
-    expect(calls[0]?.init).toMatchObject({
-      method: 'POST',
-      redirect: 'manual',
-      body: 'Action=GetCallerIdentity&Version=2011-06-15',
-    });
-    expect(Object.keys(calls[0]?.init.headers ?? {})).not.toContain('host');
+    expect(calls[0]?.body).toBe('Action=GetCallerIdentity&Version=2011-06-15');
+    expect(Object.keys(calls[0]?.headers ?? {})).not.toContain('host');
   });
 
   it('makes no network call for a refused proof', async () => {
@@ -138,7 +138,7 @@ describe('verifyIdentityProof', () => {
     expect(unreachable.calls).toHaveLength(3);
   });
 
-  it('keeps nothing of a network error but its kind, for a fetch error can quote the request', async () => {
+  it('keeps nothing of a network error but its kind, for a network error can quote the request', async () => {
     const token = 'FwoGZXIvYXdzEJr//////////wEaDNoTaRealTokenButLooksLikeOne';
     const unreachable = recorder(async () => {
       throw new TypeError(`Headers.append: "${token}" is an invalid header value.`, {
@@ -148,6 +148,18 @@ describe('verifyIdentityProof', () => {
     const error = await verifyIdentityProof(proof, options(unreachable.fake)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).cause).toEqual(new Error('TypeError (ECONNRESET)'));
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('NoTaRealToken');
+  });
+
+  it('keeps the code of a Node.js network error, and nothing of its message', async () => {
+    const unreachable = recorder(async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443 NoTaRealToken'), {
+        code: 'ECONNREFUSED',
+      });
+    });
+    const error = await verifyIdentityProof(proof, options(unreachable.fake)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).cause).toEqual(new Error('Error (ECONNREFUSED)'));
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('NoTaRealToken');
   });
 
