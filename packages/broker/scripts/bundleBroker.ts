@@ -13,11 +13,14 @@ export interface BrokerBundle {
   readonly entry: string;
   /** The bytes a cold start loads: the entry and every chunk it imports statically, transitively. */
   readonly loadedBytes: number;
+  /** The source files bundled into what a cold start loads, as esbuild names them (from the working directory). */
+  readonly loadedInputs: readonly string[];
   /** Every file of the asset, the chunks loaded later (by `import()`) included. */
   readonly totalBytes: number;
 }
 
-const bytesLoadedAtStart = (metafile: Metafile, entry: string): number => {
+/** The output files a cold start loads: `entry` and every chunk it imports statically, transitively. */
+const loadedAtStart = (metafile: Metafile, entry: string): string[] => {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     const output = metafile.outputs[file];
@@ -26,7 +29,7 @@ const bytesLoadedAtStart = (metafile: Metafile, entry: string): number => {
     for (const imported of output.imports) if (imported.kind === 'import-statement') visit(imported.path);
   };
   visit(entry);
-  return [...seen].reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0);
+  return [...seen];
 };
 
 /**
@@ -72,10 +75,12 @@ export async function bundleBroker(
   const out = Object.keys(metafile.outputs);
   const entryOut = out.find((file) => resolve(file) === resolve(dir, 'index.mjs'));
   if (!entryOut) throw new Error(`esbuild wrote no index.mjs to ${dir}`);
+  const loaded = loadedAtStart(metafile, entryOut);
   return {
     dir,
     entry: resolve(dir, 'index.mjs'),
-    loadedBytes: bytesLoadedAtStart(metafile, entryOut),
+    loadedBytes: loaded.reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0),
+    loadedInputs: loaded.flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {})),
     totalBytes: out.reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0),
   };
 }
