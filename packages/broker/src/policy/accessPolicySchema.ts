@@ -11,13 +11,17 @@ const ROLE_PATTERN = /^[\w+=,.@*?-]{1,64}$/;
 const POLICY_ARN =
   /^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
 
+// Rules and revocations share these: one id space, the same caller patterns.
+const ruleId = z.string().check(z.regex(RULE_ID, 'must be 1-64 characters [A-Za-z0-9_.:-]'));
+const callerPatterns = z
+  .array(z.string().check(z.regex(CALLER_PATTERN, 'must be a caller ARN pattern, or *')))
+  .check(z.minLength(1, 'must name at least one caller pattern'));
+
 const ruleSchema = z.strictObject({
-  id: z.string().check(z.regex(RULE_ID, 'must be 1-64 characters [A-Za-z0-9_.:-]')),
+  id: ruleId,
   description: z.optional(z.string().check(z.maxLength(1024))),
   effect: z.enum(['allow', 'deny']),
-  callers: z
-    .array(z.string().check(z.regex(CALLER_PATTERN, 'must be a caller ARN pattern, or *')))
-    .check(z.minLength(1, 'must name at least one caller pattern')),
+  callers: callerPatterns,
   accounts: z
     .array(
       z
@@ -63,12 +67,8 @@ const instant = () =>
  * it denies every session of the target role issued before `revokedAt`.
  */
 const revocationSchema = z.strictObject({
-  id: z.string().check(z.regex(RULE_ID, 'must be 1-64 characters [A-Za-z0-9_.:-]')),
-  callers: z.optional(
-    z
-      .array(z.string().check(z.regex(CALLER_PATTERN, 'must be a caller ARN pattern, or *')))
-      .check(z.minLength(1, 'must name at least one caller pattern')),
-  ),
+  id: ruleId,
+  callers: z.optional(callerPatterns),
   roleWide: z.optional(z.literal(true)),
   // The same list as a rule's, optional: every account by default.
   accounts: z.optional(ruleSchema.shape.accounts),
