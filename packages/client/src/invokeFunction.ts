@@ -58,12 +58,29 @@ const json = (body: Uint8Array): Record<string, unknown> => {
   }
 };
 
-/** The error code the SDK's REST-JSON protocol reads: the `x-amzn-errortype` header, else the body's `code` or `__type`. */
+/**
+ * An error code as the SDK sanitizes it: "aws.lambda#ResourceNotFoundException:http://…" is
+ * ResourceNotFoundException, and a header sent twice ("A, A") names one code.
+ */
+const sanitizeErrorCode = (raw: string | number): string => {
+  let code = String(raw);
+  if (code.includes(',')) code = code.split(',')[0] ?? '';
+  if (code.includes(':')) code = code.split(':')[0] ?? '';
+  if (code.includes('#')) code = code.split('#')[1] ?? '';
+  return code;
+};
+
+const codeLike = (value: unknown): value is string | number =>
+  typeof value === 'string' || typeof value === 'number';
+
+/**
+ * The error code the SDK's REST-JSON protocol reads: the `x-amzn-errortype` header, else the
+ * body's `code` (a key in any case) or `__type`.
+ */
 const errorCodeOf = (answer: SignedResponse, body: Record<string, unknown>): string => {
-  const raw = answer.headers['x-amzn-errortype'] ?? body.code ?? body.__type;
-  // As the SDK sanitizes it: "aws.lambda#ResourceNotFoundException:http://…" is ResourceNotFoundException.
-  const code = typeof raw === 'string' ? (raw.split(':')[0] ?? '').split('#').pop() : undefined;
-  return code || `HTTP${answer.statusCode}`;
+  const codeKey = Object.keys(body).find((key) => key.toLowerCase() === 'code');
+  const raw = answer.headers['x-amzn-errortype'] ?? (codeKey && body[codeKey]) ?? body.__type;
+  return (codeLike(raw) && sanitizeErrorCode(raw)) || `HTTP${answer.statusCode}`;
 };
 
 const serviceError = (answer: SignedResponse): LambdaInvokeError => {

@@ -18,7 +18,7 @@ interface Seen {
   readonly body: string;
 }
 
-type Answer = { status: number; headers?: Record<string, string>; body: string | Buffer };
+type Answer = { status: number; headers?: Record<string, string | string[]>; body: string | Buffer };
 
 /** A Lambda Invoke endpoint on loopback that answers from a script, and records what it was sent. */
 let server: Server;
@@ -133,6 +133,19 @@ describe('invokeFunction', () => {
       'InvalidParameterValueException',
     ],
     ["the body's code", {}, '{"code":"KMSAccessDeniedException"}', 'KMSAccessDeniedException'],
+    [
+      'an x-amzn-errortype header sent twice',
+      { 'x-amzn-errortype': ['ResourceNotFoundException', 'ResourceNotFoundException'] },
+      '{}',
+      'ResourceNotFoundException',
+    ],
+    [
+      "the body's Code, in another case",
+      {},
+      '{"Code":"KMSAccessDeniedException"}',
+      'KMSAccessDeniedException',
+    ],
+    ["the body's numeric code", {}, '{"code":42}', '42'],
     ['nothing but the status', {}, '<html>teapot</html>', 'HTTP418'],
   ])('names a service error from %s, as the SDK does', async (_, headers, body, name) => {
     script = [{ status: name === 'HTTP418' ? 418 : 400, headers, body }];
@@ -151,6 +164,22 @@ describe('invokeFunction', () => {
     ];
     expect(new TextDecoder().decode((await invoke()).Payload)).toBe('{"ok":1}');
     expect(seen).toHaveLength(3);
+  });
+
+  it.each([
+    [
+      'an x-amzn-errortype header sent twice',
+      { 'x-amzn-errortype': ['ThrottlingException', 'ThrottlingException'] },
+      '{}',
+    ],
+    ["the body's Code", {}, '{"Code":"ThrottlingException"}'],
+  ])('retries throttling that %s names, as the SDK does', async (_, headers, body) => {
+    script = [
+      { status: 400, headers, body },
+      { status: 200, body: '{"ok":1}' },
+    ];
+    expect(new TextDecoder().decode((await invoke()).Payload)).toBe('{"ok":1}');
+    expect(seen).toHaveLength(2);
   });
 
   it('gives up after the third attempt with the last error', async () => {
