@@ -1,5 +1,6 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { StandardRetryStrategy } from '@smithy/core/retry';
+import { loadConfig } from '@smithy/core/config';
+import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS, StandardRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { BrokerResponse, CredentialResponse } from '@stscreds/contract';
 import { buildIdentityProof } from './buildIdentityProof.ts';
@@ -93,7 +94,10 @@ const brokerInvoker = (
   provider: AwsCredentialIdentityProvider,
 ): Invoke => {
   const { functionName, region } = resolved;
-  const retryStrategy = new StandardRetryStrategy(3);
+  // As many attempts as the SDK's clients make: AWS_MAX_ATTEMPTS, the profile's max_attempts, or 3.
+  const retryStrategy = new StandardRetryStrategy(
+    loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, { profile: options.profile }),
+  );
   let sdkClient: Promise<LambdaClient> | undefined;
   const viaSdk = async (payload: object, endpoint: string | undefined): Promise<BrokerResponse> => {
     sdkClient ??= options.lambdaClient

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -31,6 +34,24 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
+/** A Lambda endpoint that is always unavailable, a transient error the SDK retries. */
+let unavailable: Server;
+let unavailableEndpoint: string;
+let attempts = 0;
+beforeAll(async () => {
+  unavailable = createServer((request, response) => {
+    attempts += 1;
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(503, { 'x-amzn-errortype': 'ServiceException' });
+      response.end('{"message":"unavailable"}');
+    });
+  });
+  await new Promise<void>((done) => unavailable.listen(0, '127.0.0.1', done));
+  unavailableEndpoint = `http://127.0.0.1:${(unavailable.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((done) => unavailable.close(() => done())));
+
 const savedEnv = { ...process.env };
 beforeEach(() => {
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
@@ -40,6 +61,7 @@ beforeEach(() => {
     .on(InvokeCommand)
     .resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(ANSWER)) as never });
   invocations = [];
+  attempts = 0;
 });
 afterEach(() => {
   lambdaMock.reset();
@@ -91,5 +113,23 @@ describe('createCredentialRequester', () => {
       },
     });
     expect(reads).toBe(1);
+  });
+
+  it.each([
+    ['AWS_MAX_ATTEMPTS', 1, { AWS_MAX_ATTEMPTS: '1' }, ''],
+    ["the profile's max_attempts", 2, {}, 'max_attempts = 2\n'],
+    ['AWS_MAX_ATTEMPTS over the profile', 1, { AWS_MAX_ATTEMPTS: '1' }, 'max_attempts = 5\n'],
+  ])('makes as many attempts as %s allows, as the SDK does', async (_, expected, env, settings) => {
+    const dir = mkdtempSync(join(tmpdir(), 'stscreds-attempts-'));
+    try {
+      writeFileSync(join(dir, 'config'), `[profile alice]\n${settings}`);
+      Object.assign(process.env, { AWS_CONFIG_FILE: join(dir, 'config'), ...env });
+      process.env.AWS_ENDPOINT_URL_LAMBDA = unavailableEndpoint;
+      const error = await ask({ profile: 'alice' }).catch((e: unknown) => e);
+      expect((error as Error).name).toBe('StsCredsUpstreamError');
+      expect(attempts).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
