@@ -56,7 +56,8 @@ export async function postFunctionUrl(
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(answer.body));
+    // JSON is UTF-8: bytes that are not are outside the contract, not characters to replace.
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(answer.body));
   } catch {
     parsed = undefined;
   }

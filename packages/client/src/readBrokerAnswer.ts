@@ -69,7 +69,8 @@ export function readBrokerAnswer(
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(output.Payload ?? new Uint8Array()));
+    // JSON is UTF-8: bytes that are not are outside the contract, not characters to replace.
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(output.Payload ?? new Uint8Array()));
   } catch {
     parsed = undefined;
   }

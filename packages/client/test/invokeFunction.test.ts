@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { invokeFunction, LambdaInvokeError } from '../src/invokeFunction.ts';
-import { invokeFailure } from '../src/readBrokerAnswer.ts';
+import { postFunctionUrl } from '../src/postFunctionUrl.ts';
+import { invokeFailure, readBrokerAnswer } from '../src/readBrokerAnswer.ts';
 
 const CALLER = {
   accessKeyId: 'AKIACALLER0000000001',
@@ -244,5 +245,39 @@ describe('invokeFunction', () => {
     const failure = invokeFailure(error, 'getSTScreds', nowhere);
     expect(failure.name).toBe('StsCredsUpstreamError');
     expect(failure.message).toBe(`getSTScreds could not be reached at ${nowhere}`);
+  });
+});
+
+describe("the broker's answer, as bytes", () => {
+  const answer = (sessionToken: Buffer) =>
+    Buffer.concat([
+      Buffer.from(
+        '{"Version":1,"AccessKeyId":"ASIAISSUED0000000001","SecretAccessKey":"issued-secret","SessionToken":"',
+      ),
+      sessionToken,
+      Buffer.from(
+        '","Expiration":"2030-01-01T00:00:00.000Z","AccountId":"222222222222","AssumedRoleArn":"arn:aws:sts::222222222222:assumed-role/lambda_sts/alice"}',
+      ),
+    ]);
+
+  it('reads an answer in UTF-8', async () => {
+    script = [{ status: 200, body: answer(Buffer.from('tok€n')) }];
+    expect(readBrokerAnswer(await invoke(), 'getSTScreds')).toMatchObject({ SessionToken: 'tok€n' });
+  });
+
+  it('refuses an answer that is not UTF-8 as outside contract v1, rather than credentials with replaced bytes', async () => {
+    script = [{ status: 200, body: answer(Buffer.from([0x74, 0x6f, 0x6b, 0xff, 0x6e])) }];
+    const output = await invoke();
+    expect(() => readBrokerAnswer(output, 'getSTScreds')).toThrow(/answered outside contract v1/);
+  });
+
+  it("refuses a Function URL's answer that is not UTF-8 as outside contract v1", async () => {
+    script = [{ status: 200, body: answer(Buffer.from([0x74, 0x6f, 0x6b, 0xff, 0x6e])) }];
+    const error = await postFunctionUrl(
+      { accountId: 'prod' },
+      { url: endpoint, credentials: CALLER, region: 'us-west-2' },
+    ).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('StsCredsInternalError');
+    expect(seen[0]?.url).toBe('/v1/credentials');
   });
 });
