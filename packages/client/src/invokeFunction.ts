@@ -7,7 +7,12 @@ import {
 } from '@smithy/core/retry';
 import { HttpRequest } from '@smithy/core/transport';
 import type { AwsCredentialIdentity, RetryErrorType, SdkError } from '@smithy/types';
-import { type RequestHandler, type SignedResponse, sendSignedRequest } from './sendSignedRequest.ts';
+import {
+  endpointUrl,
+  type RequestHandler,
+  type SignedResponse,
+  sendSignedRequest,
+} from './sendSignedRequest.ts';
 
 export interface InvokeFunctionOptions {
   /** The Lambda endpoint, such as `https://lambda.us-west-2.amazonaws.com`. */
@@ -107,7 +112,7 @@ const pathLabel = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const invokeOnce = async (options: InvokeFunctionOptions): Promise<InvokeFunctionOutput> => {
-  const endpoint = new URL(options.endpoint);
+  const endpoint = endpointUrl(options.endpoint);
   const base = endpoint.pathname.replace(/\/$/, '');
   const answer = await sendSignedRequest(
     new HttpRequest({

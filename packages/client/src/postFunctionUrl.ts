@@ -1,8 +1,19 @@
 import { HttpRequest } from '@smithy/core/transport';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { type BrokerResponse, brokerResponseSchema } from '@stscreds/contract';
-import { StsCredsAccessDeniedError, StsCredsInternalError, StsCredsUpstreamError } from './errors.ts';
-import { type RequestHandler, type SignedResponse, sendSignedRequest } from './sendSignedRequest.ts';
+import {
+  StsCredsAccessDeniedError,
+  StsCredsInternalError,
+  StsCredsUpstreamError,
+  StsCredsValidationError,
+} from './errors.ts';
+import {
+  endpointUrl,
+  InvalidEndpointError,
+  type RequestHandler,
+  type SignedResponse,
+  sendSignedRequest,
+} from './sendSignedRequest.ts';
 
 /** The route of contract v1 on the broker's Function URL. */
 export const CREDENTIALS_PATH = '/v1/credentials';
@@ -30,7 +41,13 @@ export async function postFunctionUrl(
   request: object,
   options: PostFunctionUrlOptions,
 ): Promise<BrokerResponse> {
-  const url = new URL(CREDENTIALS_PATH, options.url);
+  let url: URL;
+  try {
+    url = new URL(CREDENTIALS_PATH, endpointUrl(options.url));
+  } catch (error) {
+    if (!(error instanceof InvalidEndpointError)) throw error;
+    throw new StsCredsValidationError(`the Function URL ${error.message}`, { cause: error });
+  }
   const body = JSON.stringify(request);
   let answer: SignedResponse;
   try {

@@ -6,7 +6,7 @@ import {
   StsCredsUpstreamError,
   StsCredsValidationError,
 } from './errors.ts';
-import { ResponseTooLargeError } from './sendSignedRequest.ts';
+import { InvalidEndpointError, ResponseTooLargeError } from './sendSignedRequest.ts';
 
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'EC2ThrottledException']);
 const DENIED = new Set([
@@ -23,10 +23,10 @@ const CALLER_MISTAKE = new Set([
 
 /**
  * A failed `Invoke` as a typed {@link StsCredsError}: Lambda's throttling, refusals and
- * caller mistakes by their error codes, an answer too large for a Lambda payload as the
- * broker's failure, and a failure without an HTTP answer as a broker that could not be
- * reached, named with its endpoint. It reads the SDK's errors and
- * {@link LambdaInvokeError}s alike.
+ * caller mistakes by their error codes, an endpoint that is not an http or https URL as the
+ * caller's mistake, an answer too large for a Lambda payload as the broker's failure, and a
+ * failure without an HTTP answer as a broker that could not be reached, named with its
+ * endpoint. It reads the SDK's errors and {@link LambdaInvokeError}s alike.
  *
  * @example
  * throw invokeFailure(error, 'getSTScreds', 'https://lambda.us-west-2.amazonaws.com');
@@ -40,6 +40,9 @@ export function invokeFailure(error: unknown, functionName: string, endpoint: st
     return new StsCredsInternalError(`${functionName} answered more than ${error.limit} bytes`, {
       cause: error,
     });
+  }
+  if (error instanceof InvalidEndpointError) {
+    return new StsCredsValidationError(`the Lambda endpoint ${error.message}`, { cause: error });
   }
   if (THROTTLED.has(name)) return new StsCredsThrottledError(message, { cause: error });
   if (DENIED.has(name)) return new StsCredsAccessDeniedError(message, { cause: error });

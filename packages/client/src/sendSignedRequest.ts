@@ -40,6 +40,27 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+/** An endpoint that is not an http or https URL, to which nothing is sent. */
+export class InvalidEndpointError extends Error {
+  override readonly name = 'InvalidEndpointError';
+  constructor(readonly endpoint: string) {
+    super(`${endpoint} is not an http or https URL`);
+  }
+}
+
+/**
+ * An endpoint as a URL, unless it is not an http or https one: "localhost:4566" reads as a
+ * URL of the scheme `localhost:`, which the HTTP handler would send to port 80.
+ *
+ * @example
+ * endpointUrl('https://lambda.us-west-2.amazonaws.com'); // URL
+ */
+export function endpointUrl(endpoint: string): URL {
+  const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new InvalidEndpointError(endpoint);
+  return url;
+}
+
 const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024 + 64 * 1024;
 
 let sharedHandler: NodeHttpHandler | undefined;

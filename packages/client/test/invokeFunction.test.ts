@@ -113,6 +113,25 @@ describe('invokeFunction', () => {
     expect(seen[0]?.url).toBe('/prefix/2015-03-31/functions/getSTScreds/invocations');
   });
 
+  it.each([
+    ['no scheme, which URL reads as a scheme of its own', () => 'localhost:4566'],
+    ['a scheme other than http or https', () => endpoint.replace('http:', 'ftp:')],
+    ['no URL at all', () => 'lambda.us-west-2.amazonaws.com'],
+  ])('sends nothing to an endpoint with %s, and names it as a mistake', async (_, given) => {
+    const error = await invokeFunction({
+      endpoint: given(),
+      region: 'us-west-2',
+      functionName: 'getSTScreds',
+      payload: '{}',
+      credentials: CALLER,
+      retryStrategy: noWait(),
+    }).catch((e: unknown) => e);
+    const failure = invokeFailure(error, 'getSTScreds', given());
+    expect(failure.name).toBe('StsCredsValidationError');
+    expect(failure.message).toBe(`the Lambda endpoint ${given()} is not an http or https URL`);
+    expect(seen).toEqual([]);
+  });
+
   it("reports the function's own failure as FunctionError", async () => {
     script = [
       { status: 200, headers: { 'x-amz-function-error': 'Unhandled' }, body: '{"errorType":"Error"}' },
@@ -279,5 +298,17 @@ describe("the broker's answer, as bytes", () => {
     ).catch((e: unknown) => e);
     expect((error as Error).name).toBe('StsCredsInternalError');
     expect(seen[0]?.url).toBe('/v1/credentials');
+  });
+
+  it('sends nothing to a Function URL that is not http or https', async () => {
+    const error = await postFunctionUrl(
+      { accountId: 'prod' },
+      { url: endpoint.replace('http:', 'ftp:'), credentials: CALLER, region: 'us-west-2' },
+    ).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('StsCredsValidationError');
+    expect((error as Error).message).toBe(
+      `the Function URL ${endpoint.replace('http:', 'ftp:')} is not an http or https URL`,
+    );
+    expect(seen).toEqual([]);
   });
 });
