@@ -1,7 +1,7 @@
 /**
  * The `stscreds` executable's entry: what a process needs before `main` runs, and the exit.
  */
-import { main } from './main.ts';
+import { answerFromCache } from './answerFromCache.ts';
 
 // The AWS SDK warns on every start under Node.js 20 about its future support; a command whose
 // output other programs read (credential_process, eval) must not carry that noise.
@@ -24,4 +24,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv);
+// A credential_process call whose credentials are cached is answered before the CLI loads;
+// everything else, a miss included, runs the whole command.
+const cached = await answerFromCache(process.argv).catch(() => undefined);
+if (cached !== undefined) {
+  process.stdout.write(`${cached}\n`);
+} else {
+  const { main } = await import('./main.ts');
+  process.exitCode = await main(process.argv);
+}

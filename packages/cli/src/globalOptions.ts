@@ -15,18 +15,32 @@ export interface GlobalOptions {
   readonly verbose: boolean;
 }
 
+/** The shared options' defaults, some from the environment. */
+export function globalDefaults(env: NodeJS.ProcessEnv = process.env): {
+  readonly functionName: string;
+  readonly region: string;
+  readonly audience: string | undefined;
+} {
+  return {
+    functionName: env.STSCREDS_FUNCTION ?? 'getSTScreds',
+    region: env.STSCREDS_REGION ?? 'us-west-2',
+    audience: env.STSCREDS_AUDIENCE || undefined,
+  };
+}
+
 /** Declares the shared options on the program. */
 export function addGlobalOptions(program: Command): Command {
+  const defaults = globalDefaults();
   return program
-    .option('--function <name>', 'the broker function', process.env.STSCREDS_FUNCTION ?? 'getSTScreds')
-    .option('--region <region>', "the broker's region", process.env.STSCREDS_REGION ?? 'us-west-2')
+    .option('--function <name>', 'the broker function', defaults.functionName)
+    .option('--region <region>', "the broker's region", defaults.region)
     .option('--endpoint <url>', "the broker's Lambda endpoint (default: the SDK's, AWS_ENDPOINT_URL_LAMBDA)")
     .option('--function-url <url>', "the broker's Function URL, instead of the Lambda Invoke API")
     .option('--profile <name>', "the caller's AWS profile (default: AWS_PROFILE, then the default chain)")
     .option(
       '--audience <value>',
       "the broker's audience (default: STSCREDS_AUDIENCE, else the function's ARN when --function is one)",
-      process.env.STSCREDS_AUDIENCE || undefined,
+      defaults.audience,
     )
     .option('--verbose', 'say what happens on stderr', false);
 }

@@ -26,18 +26,11 @@ const untilInterrupted = (): Promise<void> =>
   });
 
 /**
- * Runs the `stscreds` command with the given argv and answers the exit code. Failures are
- * printed as one line on stderr, never as a stack.
- *
- * @example
- * process.exitCode = await main(process.argv);
+ * The `stscreds` program without its commands: its name, version, help and the options every
+ * command shares. Parse errors throw, for the caller to turn into an exit code.
  */
-export async function main(argv: readonly string[]): Promise<number> {
-  let exitCode = 0;
-  const setExitCode = (code: number): void => {
-    exitCode = code;
-  };
-  const program = addGlobalOptions(
+export function createProgram(): Command {
+  return addGlobalOptions(
     new Command('stscreds')
       .description('cross-account AWS credentials from the getSTScreds broker')
       .version(packageJson.version, '-V, --version', "print stscreds' version")
@@ -52,6 +45,21 @@ Exit codes: 0 ok, 1 unexpected, 2 usage, 3 AccessDenied, 4 ValidationError, 5 Th
 command's own (127 not found, 126 not executable). policy explain answers 0 allow, 1 deny,
 2 invalid; verify 0 as expected, 1 unexpected, 2 cannot verify.`,
   );
+}
+
+/**
+ * Runs the `stscreds` command with the given argv and answers the exit code. Failures are
+ * printed as one line on stderr, never as a stack.
+ *
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  const program = createProgram();
   registerGetCommand(program, setExitCode);
   registerExecCommand(program, setExitCode);
   registerServeCommand(program, setExitCode, untilInterrupted);

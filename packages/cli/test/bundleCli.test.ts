@@ -48,6 +48,12 @@ describe('the CLI bundle', () => {
     expect(loaded.filter((file) => file.includes('/zod/'))).toEqual([]);
   });
 
+  it('answers a cached credential_process before it loads commander or any command', () => {
+    const loaded = loadedBy('packages/cli/src/bin.ts');
+    expect(loaded.filter((file) => file.includes('node_modules/commander/'))).toEqual([]);
+    expect(loaded.filter((file) => file.includes('packages/cli/src/commands/'))).toEqual([]);
+  });
+
   it('serves a cache hit with no SDK client and no lock', () => {
     const loaded = loadedBy('packages/cli/src/cache/cachedCredentials.ts');
     for (const heavy of HEAVY) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);

@@ -162,6 +162,19 @@ describe('stscreds get', () => {
     }
   });
 
+  it('answers a warm credential_process from its cache as the whole command does, and asks no broker', async () => {
+    const args = ['get', 'prod', '--format', 'process', '--profile', 'alice'];
+    const first = await cli(args);
+    expect(first.code).toBe(0);
+    const invocations = org.lambda.invocations();
+    // --verbose always runs the whole command: the same cache entry, read by the same code.
+    const [fast, whole] = [await cli(args), await cli([...args, '--verbose'])];
+    expect(fast).toEqual({ ...first, stderr: '' });
+    expect(whole.stdout).toBe(first.stdout);
+    expect(whole.stderr).toContain('stscreds: broker getSTScreds');
+    expect(org.lambda.invocations()).toBe(invocations);
+  });
+
   it('keeps no denial in its cache', async () => {
     const cache = { XDG_CACHE_HOME: join(work, 'parallel') };
     const before = org.lambda.invocations();

@@ -5,7 +5,7 @@ import { type LambdaInvokeServer, serveLambdaInvoke } from '@stscreds/devorg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchCredentials } from '../src/commands/get.ts';
 import type { GlobalOptions } from '../src/globalOptions.ts';
-import { type TargetInput, toRequestOptions } from '../src/targetOptions.ts';
+import { type TargetInput, toRequestOptions } from '../src/requestOptions.ts';
 
 /** A broker that answers each invoke with new credentials named after itself. */
 const startBroker = (name: string) => {

@@ -1,6 +1,6 @@
 import type { CredentialResponse } from '@stscreds/contract';
 import { describe, expect, it } from 'vitest';
-import { formatCredentials } from '../src/commands/get.ts';
+import { formatCredentials } from '../src/formatCredentials.ts';
 
 const c: CredentialResponse = {
   Version: 1,

@@ -105,6 +105,42 @@ const writeEntry = async (path: string, entry: Entry): Promise<void> => {
   }
 };
 
+/** The cache file of a key. */
+const entryPath = (dir: string, key: string): string =>
+  join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+
+/** Credentials to answer without asking the broker: fresh enough, or still valid while a failed refresh backs off. */
+const servable = (
+  entry: Entry | undefined,
+  now: number,
+  minRemainingMs: number,
+): CredentialResponse | undefined => {
+  if (entry === undefined) return undefined;
+  const remaining = Date.parse(entry.credentials.Expiration) - now;
+  if (remaining >= minRemainingMs) return entry.credentials;
+  if (remaining > 0 && now < entry.retryAt) return entry.credentials;
+  return undefined;
+};
+
+/**
+ * What {@link cachedCredentials} would answer for `key` without asking the broker, or
+ * `undefined` when it would have to ask (nothing servable, or a cache it must not trust).
+ * It reads, and never writes, locks or notes.
+ *
+ * @example
+ * const hit = await peekCachedCredentials(key); // undefined: run the whole command
+ */
+export async function peekCachedCredentials(
+  key: string,
+  options: Pick<CacheOptions, 'dir' | 'minRemainingMs' | 'now' | 'uid'> = {},
+): Promise<CredentialResponse | undefined> {
+  const dir = options.dir ?? defaultCacheDir();
+  const uid = 'uid' in options ? options.uid : process.getuid?.();
+  if ((await inspect(dir, 'directory', uid)) !== 'trusted') return undefined;
+  const entry = await readEntry(entryPath(dir, key), uid);
+  return servable(entry, (options.now ?? Date.now)(), options.minRemainingMs ?? MIN_REMAINING_MS);
+}
+
 /**
  * Serves credentials from the on-disk cache while at least 15 minutes remain, else fetches
  * them. A lock per key makes parallel processes (Terraform, parallel CLI calls running the
@@ -133,15 +169,8 @@ export async function cachedCredentials(
   const now = options.now ?? Date.now;
   const uid = 'uid' in options ? options.uid : process.getuid?.();
   const note = options.note ?? (() => undefined);
-  const path = join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+  const path = entryPath(dir, key);
   const remaining = (entry: Entry): number => Date.parse(entry.credentials.Expiration) - now();
-  /** Credentials to answer without asking the broker: fresh enough, or valid while backing off. */
-  const servable = (entry: Entry | undefined): CredentialResponse | undefined => {
-    if (entry === undefined) return undefined;
-    if (remaining(entry) >= minRemainingMs) return entry.credentials;
-    if (remaining(entry) > 0 && now() < entry.retryAt) return entry.credentials;
-    return undefined;
-  };
   const bypass = (reason: string): Promise<CredentialResponse> => {
     note(`stscreds: not using the credential cache ${dir}: ${reason}`);
     return fetch();
@@ -149,7 +178,7 @@ export async function cachedCredentials(
 
   let state = await inspect(dir, 'directory', uid);
   if (state === 'trusted') {
-    const cached = servable(await readEntry(path, uid));
+    const cached = servable(await readEntry(path, uid), now(), minRemainingMs);
     if (cached) return cached;
   }
   if (state === 'missing') {
@@ -171,7 +200,7 @@ export async function cachedCredentials(
   });
   try {
     const held = await readEntry(path, uid);
-    const cached = servable(held);
+    const cached = servable(held, now(), minRemainingMs);
     if (cached) return cached;
     let fresh: CredentialResponse;
     try {

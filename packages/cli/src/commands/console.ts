@@ -5,7 +5,8 @@ import { consoleDestination } from '../console/consoleDestination.ts';
 import { consoleEndpoints } from '../console/consoleEndpoints.ts';
 import { requestSigninToken } from '../console/requestSigninToken.ts';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
-import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
+import { type TargetInput, toRequestOptions } from '../requestOptions.ts';
+import { addTargetOptions } from '../targetOptions.ts';
 import { fetchCredentials } from './get.ts';
 
 export interface ConsoleInput extends TargetInput {

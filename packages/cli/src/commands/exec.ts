@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
+import { type TargetInput, toRequestOptions } from '../requestOptions.ts';
 import { STALE_CREDENTIAL_VARIABLES } from '../server/staleCredentialVariables.ts';
-import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
+import { addTargetOptions } from '../targetOptions.ts';
 import { fetchCredentials } from './get.ts';
 
 export interface ExecInput extends TargetInput {

@@ -2,11 +2,10 @@ import { resolveRequest, type StsCredsRequestOptions } from '@stscreds/client';
 import type { CredentialResponse } from '@stscreds/contract';
 import { type Command, Option } from 'commander';
 import { staticCallerCredentials } from '../cache/staticCallerCredentials.ts';
+import { FORMATS, type Format, formatCredentials } from '../formatCredentials.ts';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
-import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
-
-export const FORMATS = ['json', 'process', 'env', 'shell'] as const;
-export type Format = (typeof FORMATS)[number];
+import { type TargetInput, toRequestOptions } from '../requestOptions.ts';
+import { addTargetOptions } from '../targetOptions.ts';
 
 export interface GetInput extends TargetInput {
   readonly format: Format;
@@ -18,54 +17,6 @@ export interface GetDependencies {
   readonly note: (line: string) => void;
   readonly shell: string | undefined;
   readonly cacheDir?: string;
-}
-
-const single = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
-
-const variables = (c: CredentialResponse): [string, string][] => [
-  ['AWS_ACCESS_KEY_ID', c.AccessKeyId],
-  ['AWS_SECRET_ACCESS_KEY', c.SecretAccessKey],
-  ['AWS_SESSION_TOKEN', c.SessionToken],
-  ['AWS_CREDENTIAL_EXPIRATION', c.Expiration],
-];
-
-/**
- * Renders credentials in one of the forms callers consume: the contract's JSON, a
- * credential_process document, `export` lines, or lines for the user's own shell.
- *
- * @example
- * formatCredentials(credentials, 'env', process.env.SHELL); // "export AWS_ACCESS_KEY_ID='ASIA…'\n…"
- */
-export function formatCredentials(c: CredentialResponse, format: Format, shell: string | undefined): string {
-  switch (format) {
-    case 'json':
-      return JSON.stringify(c, null, 2);
-    case 'process':
-      return JSON.stringify({
-        Version: 1,
-        AccessKeyId: c.AccessKeyId,
-        SecretAccessKey: c.SecretAccessKey,
-        SessionToken: c.SessionToken,
-        Expiration: c.Expiration,
-      });
-    case 'env':
-      return variables(c)
-        .map(([name, value]) => `export ${name}=${single(value)}`)
-        .join('\n');
-    case 'shell': {
-      const name = (shell ?? '').split('/').pop() ?? '';
-      if (name === 'fish')
-        return variables(c)
-          .map(([n, v]) => `set -gx ${n} ${single(v)};`)
-          .join('\n');
-      if (name === 'pwsh' || name === 'powershell') {
-        return variables(c)
-          .map(([n, v]) => `$env:${n} = '${v.replace(/'/g, "''")}'`)
-          .join('\n');
-      }
-      return formatCredentials(c, 'env', shell);
-    }
-  }
 }
 
 /**
@@ -143,7 +94,15 @@ export async function runGet(
   return 0;
 }
 
-export function registerGetCommand(program: Command, setExitCode: (code: number) => void): void {
+/**
+ * Declares `get` on the program. `run` does the work (default: {@link runGet}); tests give
+ * their own to see what a command line asks for.
+ */
+export function registerGetCommand(
+  program: Command,
+  setExitCode: (code: number) => void,
+  run: typeof runGet = runGet,
+): void {
   addTargetOptions(
     program
       .command('get')
@@ -166,7 +125,7 @@ Examples:
     )
     .action(async (account: string, options: Omit<GetInput, 'account'>) => {
       setExitCode(
-        await runGet({ ...options, account }, readGlobalOptions(program), {
+        await run({ ...options, account }, readGlobalOptions(program), {
           print: (text) => process.stdout.write(`${text}\n`),
           note: (line) => process.stderr.write(`${line}\n`),
           shell: process.env.SHELL,

@@ -6,7 +6,8 @@ import { ProfileSettingError, upsertProfile } from '../config/upsertProfile.ts';
 import { readConfigFile, writeConfigFile } from '../config/writeConfigFile.ts';
 import { credentialProcessCommand } from '../credentialProcessCommand.ts';
 import { type GlobalOptions, globalFlags, readGlobalOptions } from '../globalOptions.ts';
-import { addTargetOptions, type TargetInput, targetFlags } from '../targetOptions.ts';
+import type { TargetInput } from '../requestOptions.ts';
+import { addTargetOptions, targetFlags } from '../targetOptions.ts';
 
 export interface ProfileAddInput extends TargetInput {
   readonly name: string;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
+import { type TargetInput, toRequestOptions } from '../requestOptions.ts';
 import { STALE_CREDENTIAL_VARIABLES } from '../server/staleCredentialVariables.ts';
-import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
+import { addTargetOptions } from '../targetOptions.ts';
 
 export interface ServeDependencies {
   readonly print: (line: string) => void;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type GlobalOptions, readGlobalOptions } from '../globalOptions.ts';
-import { addTargetOptions, type TargetInput, toRequestOptions } from '../targetOptions.ts';
+import { type TargetInput, toRequestOptions } from '../requestOptions.ts';
+import { addTargetOptions } from '../targetOptions.ts';
 import { fetchCredentials } from './get.ts';
 
 /**
