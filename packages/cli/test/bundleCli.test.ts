@@ -54,9 +54,10 @@ describe('the CLI bundle', () => {
     expect(loaded.filter((file) => file.includes('packages/cli/src/commands/'))).toEqual([]);
   });
 
-  it('serves a cache hit with no SDK client and no lock', () => {
+  it('serves a cache hit with no SDK client, no lock and no schema library', () => {
     const loaded = loadedBy('packages/cli/src/cache/cachedCredentials.ts');
     for (const heavy of HEAVY) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);
+    expect(loaded.filter((file) => file.includes('/zod/'))).toEqual([]);
   });
 
   it('asks the broker with no SDK client and no credential provider: a signed call of its own', () => {

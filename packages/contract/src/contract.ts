@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { ACCOUNT_ID } from './accountId.ts';
 
 // zod/mini keeps the broker's bundle and cold start small; its messages come in English here.
 z.config(en());
@@ -37,8 +38,6 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** A 12-digit AWS account id. */
-export const ACCOUNT_ID = /^[0-9]{12}$/;
 /** An alias that the access policy defines, such as `prod`; never 12 digits, always ASCII. */
 const ACCOUNT_ALIAS = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;

@@ -4,7 +4,7 @@ import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isStsCredsRefusal, retryDelay } from '@stscreds/client';
-import { type CredentialResponse, credentialResponseSchema } from '@stscreds/contract';
+import { type CredentialResponse, isCredentialResponse } from '@stscreds/contract';
 import { untrustedReason } from './untrustedReason.ts';
 
 /** The AWS CLI runs credential_process again once less than 15 minutes remain; never serve less while the broker answers. */
@@ -73,10 +73,10 @@ const readEntry = async (path: string, uid: number | undefined): Promise<Entry |
     const parsed: unknown = JSON.parse(await handle.readFile('utf8'));
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { credentials, failures, retryAt } = parsed as Record<string, unknown>;
-    const valid = credentialResponseSchema.safeParse(credentials);
-    if (!valid.success) return undefined;
+    // The contract's check, without its schema library on the path of every cache hit.
+    if (!isCredentialResponse(credentials)) return undefined;
     return {
-      credentials: valid.data,
+      credentials,
       failures: Number.isSafeInteger(failures) && (failures as number) > 0 ? (failures as number) : 0,
       retryAt: typeof retryAt === 'number' && Number.isFinite(retryAt) ? retryAt : 0,
     };
