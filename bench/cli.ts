@@ -16,6 +16,8 @@ export interface RunTimes {
 }
 
 export interface CliTimes {
+  /** Which Node.js, in which environment: the caller's as it is, or a variant of it. */
+  readonly label: string;
   readonly runs: number;
   readonly node: RunTimes;
   /** The profile's credential_process command line, served from the warm disk cache. */
@@ -29,6 +31,41 @@ export interface CliTimes {
   /** What the uncached run costs over Node.js's start and the round trip. */
   readonly uncachedOverheadMs: number;
 }
+
+/** Another Node.js, or the caller's environment less some variables, to time the CLI under too. */
+export interface CliVariant {
+  readonly label: string;
+  /** The Node.js binary. Default: the one running the benchmark. */
+  readonly node?: string;
+  /** Variables of the caller's environment to leave out. */
+  readonly withoutEnv?: readonly string[];
+}
+
+/**
+ * The variants `npm run bench` times besides the caller's environment: without
+ * `NODE_EXTRA_CA_CERTS` where it is set (Node.js 20 reads it at every start, and a leaner
+ * start makes the CLI's own share larger), and each Node.js binary that
+ * `STSCREDS_BENCH_NODES` names (a colon-separated list of paths).
+ */
+export function cliVariants(env: NodeJS.ProcessEnv = process.env): CliVariant[] {
+  return [
+    ...(env.NODE_EXTRA_CA_CERTS
+      ? [
+          {
+            label: `Node.js ${process.version}, without NODE_EXTRA_CA_CERTS`,
+            withoutEnv: ['NODE_EXTRA_CA_CERTS'],
+          },
+        ]
+      : []),
+    ...(env.STSCREDS_BENCH_NODES ?? '')
+      .split(':')
+      .filter(Boolean)
+      .map((node) => ({ label: node, node })),
+  ];
+}
+
+const omit = (env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
 
 /** CPU time, in clock ticks, of this process's children that have been waited for (Linux). */
 const childTicks = async (): Promise<number> => {
@@ -74,7 +111,13 @@ export async function installPackedCli(dir: string): Promise<string> {
  * The installed CLI as credential_process runs it, against `node -e 0` in the same run:
  * paired, alternating runs of each, with a warm disk cache and without one.
  */
-export async function measureCli(org: DevOrg, bin: string, cacheDir: string, runs = 20): Promise<CliTimes> {
+export async function measureCli(
+  org: DevOrg,
+  bin: string,
+  cacheDir: string,
+  runs = 20,
+  variant: CliVariant = { label: `Node.js ${process.version}, the caller's environment` },
+): Promise<CliTimes> {
   const { stdout: clockTicks } = await run('getconf', ['CLK_TCK']);
   const msPerTick = 1000 / Number(clockTicks.trim());
   // The caller's environment, as the AWS CLI hands it to credential_process: what Node.js does
@@ -86,7 +129,7 @@ export async function measureCli(org: DevOrg, bin: string, cacheDir: string, run
     ),
   );
   const env: NodeJS.ProcessEnv = {
-    ...inherited,
+    ...(variant.withoutEnv ? omit(inherited, variant.withoutEnv) : inherited),
     XDG_CACHE_HOME: cacheDir,
     AWS_CONFIG_FILE: org.paths.config,
     AWS_SHARED_CREDENTIALS_FILE: org.paths.credentials,
@@ -95,9 +138,10 @@ export async function measureCli(org: DevOrg, bin: string, cacheDir: string, run
     AWS_REGION: 'us-west-2',
     STSCREDS_AUDIENCE: org.broker.audience,
   };
-  const get = [process.execPath, bin, 'get', 'prod', '--format', 'process', '--profile', 'alice'];
+  const node = variant.node ?? process.execPath;
+  const get = [node, bin, 'get', 'prod', '--format', 'process', '--profile', 'alice'];
   const commands = {
-    node: [process.execPath, '-e', '0'],
+    node: [node, '-e', '0'],
     cached: get,
     uncached: [...get, '--no-cache'],
   };
@@ -119,18 +163,22 @@ export async function measureCli(org: DevOrg, bin: string, cacheDir: string, run
     cpuMs: (ticks[kind] * msPerTick) / runs,
   });
   const roundTripMs = await measureRoundTrip(env, runs);
-  const node = of('node');
+  const label = variant.node
+    ? `Node.js ${(await run(variant.node, ['--version'])).stdout.trim()}${variant.withoutEnv ? `, without ${variant.withoutEnv.join(', ')}` : ''}`
+    : variant.label;
+  const bare = of('node');
   const cached = of('cached');
   const uncached = of('uncached');
   return {
+    label,
     runs,
-    node,
+    node: bare,
     cached,
     uncached,
     roundTripMs,
-    cachedRatio: cached.wallMs / node.wallMs,
-    cachedCpuRatio: cached.cpuMs / node.cpuMs,
-    uncachedOverheadMs: uncached.wallMs - node.wallMs - roundTripMs,
+    cachedRatio: cached.wallMs / bare.wallMs,
+    cachedCpuRatio: cached.cpuMs / bare.cpuMs,
+    uncachedOverheadMs: uncached.wallMs - bare.wallMs - roundTripMs,
   };
 }
 

@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDevOrg } from '@stscreds/devorg';
 import { bundleBoth } from './bundle.ts';
-import { type CliTimes, installPackedCli, measureCli } from './cli.ts';
+import { type CliTimes, cliVariants, installPackedCli, measureCli } from './cli.ts';
 import { measureClient } from './client.ts';
 import { measureColdStart } from './coldStart.ts';
 import { simulateScale } from './scale.ts';
@@ -29,6 +29,7 @@ try {
   let warm: Awaited<ReturnType<typeof measureWarm>>;
   let client: Awaited<ReturnType<typeof measureClient>>;
   let cli: CliTimes;
+  const cliElsewhere: CliTimes[] = [];
   try {
     warm = await measureWarm(org);
     // The client's one invoke is a miss the report need not show in the broker's log.
@@ -36,6 +37,10 @@ try {
     client = await measureClient(org);
     say('the installed CLI against node -e 0…');
     cli = await measureCli(org, bin, join(work, 'cli-cache'));
+    for (const variant of cliVariants()) {
+      say(`the installed CLI against node -e 0, ${variant.label}…`);
+      cliElsewhere.push(await measureCli(org, bin, join(work, 'cli-cache'), 20, variant));
+    }
   } finally {
     await org.stop();
   }
@@ -60,6 +65,7 @@ try {
     warm,
     client,
     cli,
+    cliElsewhere,
     scale,
   };
   const out = resolve(import.meta.dirname, 'out');
@@ -92,18 +98,23 @@ try {
       warm.missRatio <= 1.1,
     ],
     ['client invokes for 1,000 calls', String(client.invokes), '1', client.invokes === 1],
-    [
-      'credential_process, warm cache / node -e 0',
-      `${cli.cached.wallMs.toFixed(0)} / ${cli.node.wallMs.toFixed(0)} ms = ${cli.cachedRatio.toFixed(2)} (CPU ${cli.cached.cpuMs.toFixed(0)} / ${cli.node.cpuMs.toFixed(0)} ms = ${cli.cachedCpuRatio.toFixed(2)})`,
-      '≤ 2.0, aim 1.5',
-      cli.cachedRatio <= 2,
-    ],
-    [
-      'get --no-cache − node -e 0 − round trip',
-      `${cli.uncached.wallMs.toFixed(0)} − ${cli.node.wallMs.toFixed(0)} − ${cli.roundTripMs.toFixed(0)} ms = ${cli.uncachedOverheadMs.toFixed(0)} ms (CPU ${cli.uncached.cpuMs.toFixed(0)} ms)`,
-      '≤ 30 ms',
-      cli.uncachedOverheadMs <= 30,
-    ],
+    ...[cli, ...cliElsewhere].flatMap((times, index): [string, string, string, boolean][] => {
+      const where = index === 0 ? '' : ` (${times.label})`;
+      return [
+        [
+          `credential_process, warm cache / node -e 0${where}`,
+          `${times.cached.wallMs.toFixed(0)} / ${times.node.wallMs.toFixed(0)} ms = ${times.cachedRatio.toFixed(2)} (CPU ${times.cached.cpuMs.toFixed(0)} / ${times.node.cpuMs.toFixed(0)} ms = ${times.cachedCpuRatio.toFixed(2)})`,
+          '≤ 2.0, aim 1.5',
+          times.cachedRatio <= 2,
+        ],
+        [
+          `get --no-cache − node -e 0 − round trip${where}`,
+          `${times.uncached.wallMs.toFixed(0)} − ${times.node.wallMs.toFixed(0)} − ${times.roundTripMs.toFixed(0)} ms = ${times.uncachedOverheadMs.toFixed(0)} ms (CPU ${times.uncached.cpuMs.toFixed(0)} ms)`,
+          '≤ 30 ms',
+          times.uncachedOverheadMs <= 30,
+        ],
+      ];
+    }),
     [
       'peak STS rps, one day',
       `${scale.peakStsRps} (steady ${scale.steadyStsRps.toFixed(1)}); ${scale.stsCallsCached} calls vs ${scale.stsCallsUncached} uncached`,
