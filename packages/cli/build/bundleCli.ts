@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 /** The package's root: `packages/cli`. */
 const PACKAGE = resolve(import.meta.dirname, '..');
@@ -17,7 +17,9 @@ export interface BundleCliOptions {
 }
 
 export interface CliBundle {
-  /** The entry file that `bin/stscreds.js` imports. */
+  /** The file that `bin/stscreds.js` requires: the cache's answer, else the CLI. */
+  readonly start: string;
+  /** The CLI's ES module entry, which the start imports. */
   readonly entry: string;
   /** The esbuild metafile, for measuring what each command loads. */
   readonly metafile: Metafile;
@@ -140,61 +142,91 @@ const writeIfChanged = async (path: string, contents: Uint8Array): Promise<boole
   return true;
 };
 
+/** The settings both builds share. */
+const COMMON = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node20',
+  // The workspace's packages are bundled from their sources, and packages' ES module builds
+  // preferred, as esbuild does by default: they can be tree-shaken, and a dynamic import of
+  // one keeps its named exports, which a CommonJS module split into a chunk would lose.
+  conditions: ['@stscreds/source', 'module'],
+  // The ES module builds, which can be tree-shaken, before the CommonJS ones.
+  mainFields: ['module', 'main'],
+  external: EXTERNAL,
+  plugins: [workspaceWithoutSideEffects, workspaceWithoutBarrels],
+  metafile: true,
+  write: false,
+  legalComments: 'linked',
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
 /**
- * Bundles the CLI for Node.js: one ES module entry, `stscreds.mjs`, and chunks that each
- * command imports on demand, so that a command loads only what it runs. Everything but the
- * optional simulator is inside; nothing is transpiled when the CLI runs.
+ * Bundles the CLI for Node.js in two builds:
+ *
+ * - `stscreds.cjs`, the start: one CommonJS file that answers a warm `credential_process`
+ *   from the cache with no ES module loaded (Node.js's ES module loader alone costs each
+ *   start milliseconds), and otherwise imports
+ * - `stscreds.mjs`, the CLI itself: an ES module entry and chunks that each command imports
+ *   on demand, so that a command loads only what it runs.
+ *
+ * Everything but the optional simulator is inside; nothing is transpiled when the CLI runs.
  *
  * @example
  * const { entry } = await bundleCli({ outdir: 'dist' });
  */
 export async function bundleCli(options: BundleCliOptions = {}): Promise<CliBundle> {
   const outdir = resolve(options.outdir ?? join(PACKAGE, 'dist'));
-  const result = await build({
-    entryPoints: { stscreds: join(PACKAGE, 'src/bin.ts') },
-    outdir,
-    bundle: true,
-    splitting: true,
-    minify: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    // The workspace's packages are bundled from their sources, and packages' ES module builds
-    // preferred, as esbuild does by default: they can be tree-shaken, and a dynamic import of
-    // one keeps its named exports, which a CommonJS module split into a chunk would lose.
-    conditions: ['@stscreds/source', 'module'],
-    // The ES module builds, which can be tree-shaken, before the CommonJS ones.
-    mainFields: ['module', 'main'],
-    external: EXTERNAL,
-    plugins: [workspaceWithoutSideEffects, workspaceWithoutBarrels],
-    // Some dependencies still call require(); this gives them one in an ES module.
-    banner: {
-      js: "import { createRequire as __stscredsRequire } from 'node:module'; const require = __stscredsRequire(import.meta.url);",
-    },
-    metafile: true,
-    write: false,
-    legalComments: 'linked',
-    logLevel: 'warning',
-  });
+  const [start, cli] = await Promise.all([
+    build({
+      ...COMMON,
+      entryPoints: { stscreds: join(PACKAGE, 'src/bin.ts') },
+      outdir,
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+    }),
+    build({
+      ...COMMON,
+      entryPoints: { stscreds: join(PACKAGE, 'src/runCli.ts') },
+      outdir,
+      splitting: true,
+      format: 'esm',
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
+      // Some dependencies still call require(); this gives them one in an ES module.
+      banner: {
+        js: "import { createRequire as __stscredsRequire } from 'node:module'; const require = __stscredsRequire(import.meta.url);",
+      },
+    }),
+  ]);
+  const startImports = Object.values(start.metafile.outputs).flatMap((output) =>
+    output.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path),
+  );
+  if (startImports.length > 0)
+    throw new Error(`the start would import its own chunks: ${startImports.join(', ')}`);
   // A CommonJS module that a dynamic import splits into a chunk exports only `default`, and
   // `const { name } = await import(…)` then finds nothing where Node.js would find `name`.
-  const defaultOnly = Object.values(result.metafile.outputs)
+  const defaultOnly = Object.values(cli.metafile.outputs)
     .filter((output) => output.entryPoint && output.exports.length === 1 && output.exports[0] === 'default')
     .map((output) => output.entryPoint)
     .filter((entry) => !READ_BY_DEFAULT.some((name) => entry?.includes(`node_modules/${name}/`)));
   if (defaultOnly.length > 0) {
     throw new Error(`dynamically imported CommonJS would lose its named exports: ${defaultOnly.join(', ')}`);
   }
+  const files = [...start.outputFiles, ...cli.outputFiles];
   let written = 0;
-  for (const file of result.outputFiles) if (await writeIfChanged(file.path, file.contents)) written += 1;
+  for (const file of files) if (await writeIfChanged(file.path, file.contents)) written += 1;
   // Chunks of earlier builds, whose names held another content hash.
-  const current = new Set(result.outputFiles.map((file) => file.path));
+  const current = new Set(files.map((file) => file.path));
   const previous = await readdir(outdir, { recursive: true, withFileTypes: true });
   for (const entry of previous) {
     const path = join(entry.parentPath, entry.name);
     if (entry.isFile() && !current.has(path)) await rm(path, { force: true });
   }
-  return { entry: join(outdir, 'stscreds.mjs'), metafile: result.metafile, written };
+  const metafile: Metafile = {
+    inputs: { ...start.metafile.inputs, ...cli.metafile.inputs },
+    outputs: { ...start.metafile.outputs, ...cli.metafile.outputs },
+  };
+  return { start: join(outdir, 'stscreds.cjs'), entry: join(outdir, 'stscreds.mjs'), metafile, written };
 }

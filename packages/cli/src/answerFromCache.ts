@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolveRequest, type StsCredsRequestOptions } from '@stscreds/client';
+import { peekCachedCredentials } from './cache/cacheEntry.ts';
 import { staticCallerCredentials } from './cache/staticCallerCredentials.ts';
 import { FORMATS, type Format, formatCredentials } from './formatCredentials.ts';
 import { type GlobalOptions, globalDefaults } from './globalOptions.ts';
@@ -110,7 +111,6 @@ export async function answerFromCache(
   const caller = await staticCallerCredentials(get.request.profile);
   if (!caller) return undefined;
   const key = await resolveRequest({ ...get.request, credentials: caller }).cacheKey(caller);
-  const { peekCachedCredentials } = await import('./cache/cachedCredentials.ts');
   const hit = await peekCachedCredentials(key);
   return hit && formatCredentials(hit, get.format, env.SHELL);
 }

@@ -1,6 +1,10 @@
 /**
- * The `stscreds` executable's entry: what a process needs before `main` runs, and the exit.
+ * The `stscreds` executable's start, bundled as CommonJS (`dist/stscreds.cjs`): what a process
+ * needs before `main` runs, the answer of a warm `credential_process` from the cache, and
+ * otherwise the CLI itself, an ES module (`dist/stscreds.mjs`).
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { answerFromCache } from './answerFromCache.ts';
 
 // The AWS SDK warns on every start under Node.js 20 about its future support; a command whose
@@ -26,10 +30,9 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // A credential_process call whose credentials are cached is answered before the CLI loads;
 // everything else, a miss included, runs the whole command.
-const cached = await answerFromCache(process.argv).catch(() => undefined);
-if (cached !== undefined) {
-  process.stdout.write(`${cached}\n`);
-} else {
-  const { main } = await import('./main.ts');
-  process.exitCode = await main(process.argv);
-}
+void answerFromCache(process.argv)
+  .catch(() => undefined)
+  .then(async (cached) => {
+    if (cached !== undefined) process.stdout.write(`${cached}\n`);
+    else await import(pathToFileURL(join(__dirname, 'stscreds.mjs')).href);
+  });

@@ -43,9 +43,19 @@ const HEAVY = [
 
 describe('the CLI bundle', () => {
   it('starts without the SDK clients, the broker, the local organization or verify', () => {
-    const loaded = loadedBy('packages/cli/src/bin.ts');
-    for (const heavy of HEAVY) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);
-    expect(loaded.filter((file) => file.includes('/zod/'))).toEqual([]);
+    for (const start of ['packages/cli/src/bin.ts', 'packages/cli/src/runCli.ts']) {
+      const loaded = loadedBy(start);
+      for (const heavy of HEAVY) expect(loaded.filter((file) => file.includes(heavy))).toEqual([]);
+      expect(loaded.filter((file) => file.includes('/zod/'))).toEqual([]);
+    }
+  });
+
+  it('starts as one CommonJS file, which imports the CLI only when the cache cannot answer', () => {
+    const [start, output] =
+      Object.entries(metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('packages/cli/src/bin.ts')) ??
+      [];
+    expect(start).toMatch(/stscreds\.cjs$/);
+    expect(output?.imports.filter((i) => !i.external)).toEqual([]);
   });
 
   it('answers a cached credential_process before it loads commander or any command', () => {

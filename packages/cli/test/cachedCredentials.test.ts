@@ -21,7 +21,8 @@ import {
 } from '@stscreds/client';
 import type { CredentialResponse } from '@stscreds/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CacheOptions, cachedCredentials, defaultCacheDir } from '../src/cache/cachedCredentials.ts';
+import { cachedCredentials } from '../src/cache/cachedCredentials.ts';
+import { type CacheOptions, defaultCacheDir } from '../src/cache/cacheEntry.ts';
 
 const START = Date.parse('2026-11-28T12:00:00Z');
 const MINUTE = 60_000;
