@@ -59,9 +59,9 @@ const noWait = (maxAttempts = 3) =>
     backoff: { computeNextBackoffDelay: () => 0, setDelayBase: () => {} },
   } as never);
 
-const invoke = (functionName = 'getSTScreds', retryStrategy = noWait()) =>
+const invoke = (functionName = 'getSTScreds', retryStrategy = noWait(), at = endpoint) =>
   invokeFunction({
-    endpoint,
+    endpoint: at,
     region: 'us-west-2',
     functionName,
     payload: '{"accountId":"prod"}',
@@ -118,14 +118,7 @@ describe('invokeFunction', () => {
     ['a scheme other than http or https', () => endpoint.replace('http:', 'ftp:')],
     ['no URL at all', () => 'lambda.us-west-2.amazonaws.com'],
   ])('sends nothing to an endpoint with %s, and names it as a mistake', async (_, given) => {
-    const error = await invokeFunction({
-      endpoint: given(),
-      region: 'us-west-2',
-      functionName: 'getSTScreds',
-      payload: '{}',
-      credentials: CALLER,
-      retryStrategy: noWait(),
-    }).catch((e: unknown) => e);
+    const error = await invoke('getSTScreds', noWait(), given()).catch((e: unknown) => e);
     const failure = invokeFailure(error, 'getSTScreds', given());
     expect(failure.name).toBe('StsCredsValidationError');
     expect(failure.message).toBe(`the Lambda endpoint ${given()} is not an http or https URL`);
@@ -253,14 +246,7 @@ describe('invokeFunction', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((done) => closed.close(() => done()));
     const nowhere = `http://127.0.0.1:${port}`;
-    const error = await invokeFunction({
-      endpoint: nowhere,
-      region: 'us-west-2',
-      functionName: 'getSTScreds',
-      payload: '{}',
-      credentials: CALLER,
-      retryStrategy: noWait(),
-    }).catch((e: unknown) => e);
+    const error = await invoke('getSTScreds', noWait(), nowhere).catch((e: unknown) => e);
     const failure = invokeFailure(error, 'getSTScreds', nowhere);
     expect(failure.name).toBe('StsCredsUpstreamError');
     expect(failure.message).toBe(`getSTScreds could not be reached at ${nowhere}`);
