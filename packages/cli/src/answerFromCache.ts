@@ -10,7 +10,7 @@ import { durationSeconds, toRequestOptions } from './requestOptions.ts';
 const GET_OPTIONS = new Set(['format', 'role', 'duration', 'session-name', 'policy-arn']);
 
 /** The options of `stscreds get` and the program's shared ones, as `--name value` pairs. */
-const OPTIONS = {
+export const OPTIONS = {
   function: { type: 'string' },
   region: { type: 'string' },
   endpoint: { type: 'string' },

@@ -5,7 +5,7 @@ import { resolveRequest } from '@stscreds/client';
 import type { CredentialResponse } from '@stscreds/contract';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { answerFromCache, cachedGetOf } from '../src/answerFromCache.ts';
+import { answerFromCache, cachedGetOf, OPTIONS } from '../src/answerFromCache.ts';
 import { cachedCredentials } from '../src/cache/cachedCredentials.ts';
 import { type GetInput, registerGetCommand } from '../src/commands/get.ts';
 import { formatCredentials } from '../src/formatCredentials.ts';
@@ -127,6 +127,20 @@ describe('cachedGetOf', () => {
     );
     // The property says something only about the command lines it reads.
     expect(read).toBeGreaterThan(30);
+  });
+
+  it('knows every option of get and of the program, so that none decides the request unseen', () => {
+    const program = createProgram();
+    registerGetCommand(program, () => {});
+    const get = program.commands.find((command) => command.name() === 'get');
+    const declared = [...program.options, ...(get?.options ?? [])].map((option) =>
+      option.long?.replace(/^--/, ''),
+    );
+    // Left to the whole CLI: what says something instead of asking, or asks without the cache.
+    const leftToTheCli = ['version', 'verbose', 'no-cache'];
+    expect(declared.filter((name) => !leftToTheCli.includes(name ?? '')).sort()).toEqual(
+      Object.keys(OPTIONS).sort(),
+    );
   });
 
   it('reads the command lines that stscreds profile writes', async () => {
