@@ -1,6 +1,6 @@
 import { HttpRequest } from '@smithy/core/transport';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { type BrokerResponse, brokerResponseSchema } from '@stscreds/contract';
+import { type BrokerResponse, isBrokerResponse } from '@stscreds/contract';
 import {
   StsCredsAccessDeniedError,
   StsCredsInternalError,
@@ -78,8 +78,7 @@ export async function postFunctionUrl(
   } catch {
     parsed = undefined;
   }
-  const read = brokerResponseSchema.safeParse(parsed);
-  if (read.success) return read.data;
+  if (isBrokerResponse(parsed)) return parsed;
   // Lambda itself answers a refused signature or a missing permission, outside the contract.
   if (answer.statusCode === 401 || answer.statusCode === 403) {
     throw new StsCredsAccessDeniedError(`the Function URL refused the request (HTTP ${answer.statusCode})`);

@@ -1,4 +1,4 @@
-import { type BrokerResponse, brokerResponseSchema } from '@stscreds/contract';
+import { type BrokerResponse, isBrokerResponse } from '@stscreds/contract';
 import {
   StsCredsAccessDeniedError,
   StsCredsInternalError,
@@ -77,7 +77,7 @@ export function readBrokerAnswer(
   } catch {
     parsed = undefined;
   }
-  const answer = brokerResponseSchema.safeParse(parsed);
-  if (!answer.success) throw new StsCredsInternalError(`${functionName} answered outside contract v1`);
-  return answer.data;
+  if (!isBrokerResponse(parsed))
+    throw new StsCredsInternalError(`${functionName} answered outside contract v1`);
+  return parsed;
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ACCOUNT_ID } from './accountId.ts';
-import { ERROR_CODES } from './contract.ts';
+import { ERROR_CODES } from './errorCodes.ts';
 
 // In a module of their own, apart from the request's: the broker, which only reads requests,
 // does not build these at its cold start.

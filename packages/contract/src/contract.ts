@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ACCOUNT_ID } from './accountId.ts';
+import type { ErrorCode } from './errorCodes.ts';
 
 // zod/mini keeps the broker's bundle and cold start small; its messages come in English here.
 z.config(en());
@@ -26,15 +27,7 @@ export const MAX_POLICY_CHARS = 2048;
 /** AssumeRole's limit on managed session policies. */
 export const MAX_POLICY_ARNS = 10;
 
-/** The failure codes of contract v1. Callers may switch on them; they never change meaning. */
-export const ERROR_CODES = [
-  'ValidationError',
-  'AccessDenied',
-  'Throttled',
-  'UpstreamError',
-  'InternalError',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode } from './errorCodes.ts';
 
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;

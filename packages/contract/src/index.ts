@@ -30,6 +30,7 @@ export {
 } from './contract.ts';
 export type { IdentityProof } from './identityProof.ts';
 export { AUDIENCE_HEADER, GET_CALLER_IDENTITY_BODY, REQUEST_DIGEST_HEADER } from './identityProof.ts';
+export { isBrokerResponse } from './isBrokerResponse.ts';
 export { isCredentialResponse } from './isCredentialResponse.ts';
 export { redactKeyId } from './redactKeyId.ts';
 export { requestDigest } from './requestDigest.ts';

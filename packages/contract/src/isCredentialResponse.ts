@@ -13,18 +13,20 @@ const KEYS = [
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
-/** An instant as `Date#toISOString` writes it, which is how the broker writes `Expiration`. */
-const isIsoInstant = (value: unknown): boolean => {
-  if (typeof value !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value)) return false;
-  const time = Date.parse(value);
-  return Number.isFinite(time) && new Date(time).toISOString() === value;
-};
+/** A valid calendar date, `YYYY-MM-DD`, leap days included, as the contract's schema reads one. */
+const DATE =
+  '(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))';
+
+/** An RFC 3339 date and time with seconds, a fraction if any, and `Z` or an offset: `Expiration`'s form in contract v1. */
+const DATE_TIME = new RegExp(
+  `^${DATE}T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$`,
+);
 
 /**
  * Whether a value is a credential answer of contract v1, as the broker writes one, without
- * loading the schema library: for readers on a start-up path, such as a cache hit. It never
- * accepts what `credentialResponseSchema` refuses; of what the schema accepts, it takes
- * `Expiration` only in the form the broker writes (`2026-12-01T12:00:00.000Z`).
+ * loading the schema library: for readers on a start-up path, such as a cache hit or a
+ * bundled client. It accepts exactly what `credentialResponseSchema` accepts (a property test
+ * holds the two to the same answer for every value).
  *
  * @example
  * if (isCredentialResponse(JSON.parse(text))) serve(it);
@@ -40,7 +42,8 @@ export function isCredentialResponse(value: unknown): value is CredentialRespons
     nonEmpty(answer.AccessKeyId) &&
     nonEmpty(answer.SecretAccessKey) &&
     nonEmpty(answer.SessionToken) &&
-    isIsoInstant(answer.Expiration) &&
+    typeof answer.Expiration === 'string' &&
+    DATE_TIME.test(answer.Expiration) &&
     typeof answer.AccountId === 'string' &&
     ACCOUNT_ID.test(answer.AccountId) &&
     typeof answer.AssumedRoleArn === 'string' &&
