@@ -15,7 +15,7 @@ import {
 import { isStsThrottlingCode } from '../stsThrottlingCode.ts';
 import { type Caller, toCaller } from './caller.ts';
 import { parseCallerIdentity } from './parseCallerIdentity.ts';
-import { type ProofSender, proofSender } from './proofSender.ts';
+import { type ProofAnswer, type ProofSender, proofSender } from './proofSender.ts';
 import { type ProofRules, reconstructProof } from './reconstructProof.ts';
 
 export interface VerifyIdentityProofOptions extends Omit<ProofRules, 'now'> {
@@ -108,15 +108,14 @@ export async function verifyIdentityProof(
   const timeoutMs = options.timeoutMs ?? 3000;
   const send = options.send ?? defaultSender();
 
-  const attempt = async (): Promise<string | AttemptFailure> => {
-    let status: number;
-    let answer: string;
+  const attempt = async (): Promise<ProofAnswer | AttemptFailure> => {
+    let answered: ProofAnswer;
     try {
-      ({ status, text: answer } = await send(
+      answered = await send(
         request,
         // AbortSignal.timeout takes whole milliseconds only.
         AbortSignal.timeout(Math.max(1, Math.floor(Math.min(timeoutMs, end - monotonic())))),
-      ));
+      );
     } catch (error) {
       const late = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const message = late
@@ -124,7 +123,9 @@ export async function verifyIdentityProof(
         : 'STS could not be reached to verify the identity proof';
       return { error: new UpstreamError(message, { cause: networkFailure(error) }), retry: 'transient' };
     }
-    if (status === 200) return answer;
+    const { status, text: answer } = answered;
+    if (status === 200) return answered;
+    // An error answer is named by its start: a code comes first, and the rest is never read.
     const code = errorCodeOf(answer.slice(0, MAX_ANSWER_CHARS));
     if (status === 429 || (code !== undefined && isStsThrottlingCode(code))) {
       const message = `STS is throttling identity-proof verification, even after retries; retry after ${THROTTLED_RETRY_AFTER_SECONDS} s`;
@@ -141,8 +142,10 @@ export async function verifyIdentityProof(
   const maxAttempts = options.maxAttempts ?? 3;
   for (let attempted = 1; ; attempted += 1) {
     const outcome = await attempt();
-    if (typeof outcome === 'string') {
-      const identity = outcome.length <= MAX_ANSWER_CHARS ? parseCallerIdentity(outcome) : undefined;
+    if (!('error' in outcome)) {
+      // An answer too large to be read whole is no caller identity, whatever its start says.
+      const whole = !outcome.tooLarge && outcome.text.length <= MAX_ANSWER_CHARS;
+      const identity = whole ? parseCallerIdentity(outcome.text) : undefined;
       const caller = identity && toCaller(identity.arn, identity.account, 'identity-proof');
       if (!caller)
         throw new ProofRefusedError('Identity proof refused: the STS answer is not a caller identity');

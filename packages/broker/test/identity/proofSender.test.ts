@@ -4,6 +4,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { buildIdentityProof } from '@stscreds/client';
 import { requestDigest } from '@stscreds/contract';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ProofRefusedError, UpstreamError } from '../../src/errors.ts';
 import { proofSender } from '../../src/identity/proofSender.ts';
 import { reconstructProof } from '../../src/identity/reconstructProof.ts';
 import { verifyIdentityProof } from '../../src/identity/verifyIdentityProof.ts';
@@ -39,6 +40,41 @@ const serve = async (respond: (response: ServerResponse) => void) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${port}`, received };
+};
+
+/** Far more than loopback's socket buffers can hold, so that only a client reading it all lets it end. */
+const HUGE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * A local server that streams `HUGE_BYTES` of an answer with `status`, beginning with `start`,
+ * writing only as fast as the client reads; `closed` says how much it wrote and whether it
+ * finished before the connection closed.
+ */
+const serveHuge = async (status: number, start = '') => {
+  const closed: Promise<{ written: number; finished: boolean }>[] = [];
+  const sts = await serve((response) => {
+    let written = 0;
+    closed.push(
+      new Promise((resolve) =>
+        response.on('close', () => resolve({ written, finished: response.writableFinished })),
+      ),
+    );
+    response.writeHead(status, { 'content-type': 'text/xml' });
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    const pump = (): void => {
+      while (written < HUGE_BYTES) {
+        const next = written === 0 ? Buffer.concat([Buffer.from(start), chunk]) : chunk;
+        written += next.length;
+        if (!response.write(next)) {
+          response.once('drain', pump);
+          return;
+        }
+      }
+      response.end();
+    };
+    pump();
+  });
+  return { ...sts, closed };
 };
 
 const REQUEST = { accountId: '222222222222' };
@@ -100,6 +136,56 @@ describe('proofSender', () => {
     await expect(
       send(reconstructProof(proof, { ...rules, now: new Date() }), AbortSignal.timeout(50)),
     ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('reads no more than 64 KiB of a huge answer, and hangs up on the rest', async () => {
+    const sts = await serveHuge(200, IDENTITY);
+    const { proof, rules } = await proofFor(sts.origin);
+    const send = proofSender(new NodeHttpHandler());
+    const answer = await send(
+      reconstructProof(proof, { ...rules, now: new Date() }),
+      AbortSignal.timeout(30_000),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.tooLarge).toBe(true);
+    expect(Buffer.byteLength(answer.text)).toBe(64 * 1024);
+    expect(answer.text.startsWith(IDENTITY)).toBe(true);
+    const [closed] = await Promise.all(sts.closed);
+    expect(closed?.finished).toBe(false);
+    expect(closed?.written).toBeLessThan(HUGE_BYTES);
+  });
+
+  it('says nothing was too large of an answer of exactly 64 KiB', async () => {
+    const body = `${IDENTITY}${' '.repeat(64 * 1024 - IDENTITY.length)}`;
+    const sts = await serve((response) => response.writeHead(200).end(body));
+    const { proof, rules } = await proofFor(sts.origin);
+    const send = proofSender(new NodeHttpHandler());
+    const answer = await send(
+      reconstructProof(proof, { ...rules, now: new Date() }),
+      AbortSignal.timeout(5000),
+    );
+    expect(answer).toEqual({ status: 200, text: body });
+  });
+
+  it('refuses a proof whose STS answer is huge, as no caller identity, with one call and no crash', async () => {
+    const sts = await serveHuge(200, IDENTITY);
+    const { proof, rules } = await proofFor(sts.origin);
+    const send = proofSender(new NodeHttpHandler());
+    const attempt = verifyIdentityProof(proof, { ...rules, send, timeoutMs: 30_000 });
+    await expect(attempt).rejects.toThrow(ProofRefusedError);
+    await expect(attempt).rejects.toThrow('Identity proof refused: the STS answer is not a caller identity');
+    expect(sts.received).toHaveLength(1);
+    expect((await Promise.all(sts.closed)).map(({ finished }) => finished)).toEqual([false]);
+  });
+
+  it('still reads a huge failure by its status: a 503 is an upstream fault', async () => {
+    const sts = await serveHuge(503);
+    const { proof, rules } = await proofFor(sts.origin);
+    const send = proofSender(new NodeHttpHandler());
+    await expect(
+      verifyIdentityProof(proof, { ...rules, send, timeoutMs: 30_000, sleep: async () => {} }),
+    ).rejects.toThrow(UpstreamError);
+    expect((await Promise.all(sts.closed)).every(({ finished }) => !finished)).toBe(true);
   });
 
   it('serves verifyIdentityProof by default, end to end', async () => {

@@ -127,6 +127,18 @@ describe('verifyIdentityProof', () => {
     await expect(verifyIdentityProof(proof, options(over.fake))).rejects.toThrow(/not a caller identity/);
   });
 
+  it('refuses an answer its sender read only the start of, even when that start is an identity', async () => {
+    const { calls, fake } = recorder(async () => new Response(IDENTITY, { status: 200 }));
+    const cut: ProofSender = async (request, signal) => ({
+      ...(await fake(request, signal)),
+      tooLarge: true,
+    });
+    await expect(verifyIdentityProof(proof, options(cut))).rejects.toThrow(
+      'Identity proof refused: the STS answer is not a caller identity',
+    );
+    expect(calls).toHaveLength(1);
+  });
+
   it('answers UpstreamError when STS fails or cannot be reached, after three attempts', async () => {
     const failing = recorder(async () => new Response('oops', { status: 503 }));
     await expect(verifyIdentityProof(proof, options(failing.fake))).rejects.toThrow(UpstreamError);
