@@ -11,6 +11,7 @@ import { type BrokerCaches, createBrokerCaches } from './cache/createBrokerCache
 import { credentialCacheKey } from './cache/credentialCacheKey.ts';
 import { AccessDeniedError, BrokerError, InternalError } from './errors.ts';
 import type { ProofVerifier } from './identity/proofBinding.ts';
+import { proofRetryStrategy } from './identity/proofRetryStrategy.ts';
 import { type ProofSender, proofSender } from './identity/proofSender.ts';
 import { verifyIdentityProof } from './identity/verifyIdentityProof.ts';
 import { verifyOnce } from './identity/verifyOnce.ts';
@@ -72,6 +73,8 @@ export function createBroker(deps: BrokerDependencies): Broker {
   // connections to STS.
   const send: ProofSender = (request, abortSignal) =>
     proofSender(sts.config.requestHandler)(request, abortSignal);
+  // One for all of this broker's requests: they share its retry quota.
+  const retryStrategy = proofRetryStrategy();
   const verify = verifyOnce(
     caches.proofs,
     deps.verifyProof ??
@@ -82,6 +85,7 @@ export function createBroker(deps: BrokerDependencies): Broker {
           partitions: config.proofPartitions,
           extraStsOrigins: config.extraStsOrigins,
           send,
+          retryStrategy,
           now: () => new Date(now()),
         })),
   );

@@ -1,5 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { INITIAL_RETRY_TOKENS, Retry } from '@smithy/core/retry';
+import { buildIdentityProof } from '@stscreds/client';
 import { brokerResponseSchema, requestDigest } from '@stscreds/contract';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -595,5 +599,82 @@ describe('createBroker faults of identity-proof verification', () => {
     for (let start = 0; start + 12 <= token.length; start += 1) {
       expect(text).not.toContain(token.slice(start, start + 12));
     }
+  });
+});
+
+describe('createBroker retries of identity-proof verification', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    server = undefined;
+  });
+
+  /** A local STS that fails every GetCallerIdentity with a 503; its origin and how many it heard. */
+  const failingSts = async () => {
+    const heard = { count: 0 };
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        heard.count += 1;
+        response
+          .writeHead(503)
+          .end('<ErrorResponse><Error><Code>ServiceUnavailable</Code></Error></ErrorResponse>');
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { origin: `http://127.0.0.1:${port}`, heard };
+  };
+
+  it('shares one retry quota among its requests: a burst of STS faults drains it, and later requests stop retrying', async () => {
+    const sts = await failingSts();
+    const config = testConfig({ extraStsOrigins: [sts.origin] });
+    // The broker's own verifier and retry strategy, sending through its STS client's handler.
+    const make = () =>
+      createBroker({
+        config,
+        sts: new STSClient({ region: 'us-west-2' }),
+        logger: verboseLogger(),
+        loadPolicy: loadAccessPolicy(config.policySource),
+      });
+    /** One request of a proof of its own, so that no verification is shared; the STS calls made meanwhile. */
+    const ask = async (run: ReturnType<typeof make>, sessionName: string) => {
+      const request = { accountId: 'prod', sessionName };
+      const identity = await buildIdentityProof({
+        credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'secret' },
+        audience: 'stscreds-test',
+        stsEndpoint: sts.origin,
+        request,
+      });
+      const before = sts.heard.count;
+      const result = await run({ ...request, identity }, { kind: 'invoke' }, `req-${sessionName}`);
+      expect(result).toMatchObject({ error: { code: 'UpstreamError' } });
+      return sts.heard.count - before;
+    };
+
+    const run = make();
+    const burst = 20;
+    const affordable = Math.floor(INITIAL_RETRY_TOKENS / Retry.cost());
+    // The logs are captured once for all: the requests run at once.
+    const { result: attempts } = await captureOutput(async () => ({
+      // Alone, a request makes the three attempts.
+      first: await ask(run, 'first'),
+      burst: await (async () => {
+        const before = sts.heard.count;
+        await Promise.all(Array.from({ length: burst }, (_, i) => ask(run, `burst-${i}`)));
+        return sts.heard.count - before;
+      })(),
+      later: await ask(run, 'later'),
+      // Another broker has a quota of its own.
+      elsewhere: await ask(make(), 'elsewhere'),
+    }));
+    expect(attempts.first).toBe(3);
+    // Every retry of a fault costs the SDK's retry cost, out of its initial tokens: the burst
+    // asks for more retries than are left, and gets what is left.
+    expect(burst * 2).toBeGreaterThan(affordable - 2);
+    expect(attempts.burst).toBe(burst + affordable - 2);
+    expect(attempts.later).toBe(1);
+    expect(attempts.elsewhere).toBe(3);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });

@@ -1,7 +1,10 @@
 import {
-  DEFAULT_RETRY_DELAY_BASE,
+  isServerError,
+  isThrottlingError,
+  isTransientError,
   MAXIMUM_RETRY_DELAY,
-  THROTTLING_RETRY_DELAY_BASE,
+  Retry,
+  type StandardRetryStrategy,
 } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { IdentityProof } from '@stscreds/contract';
@@ -12,9 +15,9 @@ import {
   ThrottledError,
   UpstreamError,
 } from '../errors.ts';
-import { isStsThrottlingCode } from '../stsThrottlingCode.ts';
 import { type Caller, toCaller } from './caller.ts';
 import { parseCallerIdentity } from './parseCallerIdentity.ts';
+import { proofRetryStrategy } from './proofRetryStrategy.ts';
 import { type ProofAnswer, type ProofSender, proofSender } from './proofSender.ts';
 import { type ProofRules, reconstructProof } from './reconstructProof.ts';
 
@@ -23,17 +26,17 @@ export interface VerifyIdentityProofOptions extends Omit<ProofRules, 'now'> {
   readonly timeoutMs?: number;
   /** How long verification may take in all, retries included, such as Lambda's remaining time. */
   readonly deadlineMs?: number | undefined;
-  /** Attempts in all, as the broker's STS client makes for AssumeRole. Default: 3. */
-  readonly maxAttempts?: number;
-  /** Draws the jitter of the backoff, in [0, 1). Default: `Math.random`. */
-  readonly random?: () => number;
+  /**
+   * Decides and paces the retries, and keeps the retry quota: give every verification of one
+   * broker the same one, so that they share the quota. Default: a {@link proofRetryStrategy}
+   * of its own, the SDK's standard mode with 3 attempts, as the broker's AssumeRole.
+   */
+  readonly retryStrategy?: StandardRetryStrategy;
   /**
    * Sends the rebuilt request, such as through the broker's STS client's HTTP handler
    * ({@link proofSender}). Default: an SDK HTTP handler of its own.
    */
   readonly send?: ProofSender;
-  /** Waits between attempts; injectable so that tests need not wait. */
-  readonly sleep?: (ms: number) => Promise<void>;
   /** A monotonic clock in milliseconds, for the deadline. Default: `performance.now`. */
   readonly monotonic?: () => number;
   readonly now?: () => Date;
@@ -56,26 +59,57 @@ const networkFailure = (error: unknown): Error => {
   return new Error(`${name}${typeof code === 'string' && /^[A-Z_]{1,32}$/.test(code) ? ` (${code})` : ''}`);
 };
 
-/** One attempt's failure, and whether it is worth another. */
+type RetryErrorType = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1]['errorType'];
+
+/** One attempt's failure, and what kind of failure the SDK's retry strategy sees in it. */
 interface AttemptFailure {
   readonly error: BrokerError;
-  readonly retry?: 'throttling' | 'transient';
+  readonly errorType: RetryErrorType;
 }
 
-/**
- * The SDK's standard backoff: full jitter over an exponential ceiling, from a longer base
- * when throttled. The same constants as the retry strategy of the broker's STS client.
- */
-const backoffMs = (retry: 'throttling' | 'transient', retried: number, random: () => number): number =>
-  Math.floor(
-    random() *
-      Math.min(
-        MAXIMUM_RETRY_DELAY,
-        (retry === 'throttling' ? THROTTLING_RETRY_DELAY_BASE : DEFAULT_RETRY_DELAY_BASE) * 2 ** retried,
-      ),
-  );
+type ClassifiedError = Parameters<typeof isThrottlingError>[0];
 
-const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The SDK's own reading of a failure, as its retry middleware reads one for AssumeRole. */
+const retryErrorTypeOf = (error: ClassifiedError): RetryErrorType => {
+  if (isThrottlingError(error)) return 'THROTTLING';
+  if (isTransientError(error)) return 'TRANSIENT';
+  if (isServerError(error)) return 'SERVER_ERROR';
+  return 'CLIENT_ERROR';
+};
+
+/** An STS error answer as the SDK's awsQuery protocol would throw it: named by its code. */
+const answerError = (code: string | undefined, status: number): ClassifiedError => ({
+  name: code ?? `HTTP${status}`,
+  message: '',
+  $metadata: { httpStatusCode: status },
+});
+
+/**
+ * A network failure as the SDK's classifiers see it: its name, and the code of it or of its
+ * cause (ECONNRESET, ENOTFOUND, …). The attempt's own timeout is the SDK's TimeoutError, as the
+ * STS client's request timeout would be.
+ */
+const networkError = (error: unknown, late: boolean): ClassifiedError => {
+  if (late) return { name: 'TimeoutError', message: '' };
+  const failed = error as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = failed?.code ?? failed?.cause?.code;
+  return {
+    name: typeof failed?.name === 'string' ? failed.name : 'Error',
+    message: '',
+    ...(typeof code === 'string' && { code }),
+  };
+};
+
+/**
+ * The longest wait the SDK's backoff may draw before retry number `retried` (from 0): full
+ * jitter under an exponential ceiling, from a longer base after a throttle. Checked against the
+ * deadline before asking the strategy, which waits before it answers.
+ */
+const longestBackoffMs = (errorType: RetryErrorType, retried: number): number =>
+  Math.min(
+    MAXIMUM_RETRY_DELAY,
+    (errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay()) * 2 ** retried,
+  );
 
 let sendByDefault: ProofSender | undefined;
 /** One handler for every call that brings no sender, so that they share its connections. */
@@ -87,7 +121,8 @@ const defaultSender = (): ProofSender => {
 /**
  * Proves who the caller is: checks the signed GetCallerIdentity proof, rebuilds it, sends it
  * to STS with a short timeout, follows no redirect, and reads the answer strictly. When STS
- * throttles or fails it tries again, as the SDK does for AssumeRole, within the deadline.
+ * throttles or fails it tries again, as the SDK does for AssumeRole: with the SDK's standard
+ * retry strategy and its reading of errors, within the deadline.
  *
  * @throws {ProofRefusedError} naming the failed check, when the proof is refused.
  * @throws {ThrottledError} when STS still throttles after the retries.
@@ -121,28 +156,36 @@ export async function verifyIdentityProof(
       const message = late
         ? 'STS did not answer in time to verify the identity proof'
         : 'STS could not be reached to verify the identity proof';
-      return { error: new UpstreamError(message, { cause: networkFailure(error) }), retry: 'transient' };
+      // Whatever the SDK makes of it, no answer is never a refused proof.
+      return {
+        error: new UpstreamError(message, { cause: networkFailure(error) }),
+        errorType: retryErrorTypeOf(networkError(error, late)),
+      };
     }
     const { status, text: answer } = answered;
     if (status === 200) return answered;
     // An error answer is named by its start: a code comes first, and the rest is never read.
     const code = errorCodeOf(answer.slice(0, MAX_ANSWER_CHARS));
-    if (status === 429 || (code !== undefined && isStsThrottlingCode(code))) {
+    const errorType = retryErrorTypeOf(answerError(code, status));
+    if (errorType === 'THROTTLING') {
       const message = `STS is throttling identity-proof verification, even after retries; retry after ${THROTTLED_RETRY_AFTER_SECONDS} s`;
-      return { error: new ThrottledError(message), retry: 'throttling' };
+      return { error: new ThrottledError(message), errorType };
     }
-    if (status >= 500) {
+    if (errorType !== 'CLIENT_ERROR') {
       const message = `STS failed to verify the identity proof (HTTP ${status})`;
-      return { error: new UpstreamError(message), retry: 'transient' };
+      return { error: new UpstreamError(message), errorType };
     }
     const message = `Identity proof refused: STS rejected it with ${code ?? 'an error'} (HTTP ${status})`;
-    return { error: new ProofRefusedError(message) };
+    return { error: new ProofRefusedError(message), errorType };
   };
 
-  const maxAttempts = options.maxAttempts ?? 3;
-  for (let attempted = 1; ; attempted += 1) {
+  const strategy = options.retryStrategy ?? proofRetryStrategy();
+  let token = await strategy.acquireInitialRetryToken('sts:GetCallerIdentity');
+  for (;;) {
     const outcome = await attempt();
     if (!('error' in outcome)) {
+      // STS answered: a success refills the quota, whatever the answer turns out to say.
+      strategy.recordSuccess(token);
       // An answer too large to be read whole is no caller identity, whatever its start says.
       const whole = !outcome.tooLarge && outcome.text.length <= MAX_ANSWER_CHARS;
       const identity = whole ? parseCallerIdentity(outcome.text) : undefined;
@@ -154,9 +197,13 @@ export async function verifyIdentityProof(
         throw new ProofRefusedError(`Identity proof refused: the caller is of the ${partition} partition`);
       return caller;
     }
-    if (!outcome.retry || attempted >= maxAttempts) throw outcome.error;
-    const delay = backoffMs(outcome.retry, attempted - 1, options.random ?? Math.random);
-    if (monotonic() + delay >= end) throw outcome.error;
-    await (options.sleep ?? sleepFor)(delay);
+    if (monotonic() + longestBackoffMs(outcome.errorType, token.getRetryCount()) >= end) throw outcome.error;
+    try {
+      // Refused when the failure is not worth a retry, the attempts are spent or the quota is;
+      // else it waits out the backoff.
+      token = await strategy.refreshRetryTokenForRetry(token, { errorType: outcome.errorType });
+    } catch {
+      throw outcome.error;
+    }
   }
 }

@@ -182,9 +182,9 @@ describe('proofSender', () => {
     const sts = await serveHuge(503);
     const { proof, rules } = await proofFor(sts.origin);
     const send = proofSender(new NodeHttpHandler());
-    await expect(
-      verifyIdentityProof(proof, { ...rules, send, timeoutMs: 30_000, sleep: async () => {} }),
-    ).rejects.toThrow(UpstreamError);
+    await expect(verifyIdentityProof(proof, { ...rules, send, timeoutMs: 30_000 })).rejects.toThrow(
+      UpstreamError,
+    );
     expect((await Promise.all(sts.closed)).every(({ finished }) => !finished)).toBe(true);
   });
 

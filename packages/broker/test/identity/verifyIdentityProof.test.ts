@@ -1,3 +1,4 @@
+import { INITIAL_RETRY_TOKENS, NO_RETRY_INCREMENT, Retry, StandardRetryStrategy } from '@smithy/core/retry';
 import { buildIdentityProof } from '@stscreds/client';
 import { type IdentityProof, requestDigest } from '@stscreds/contract';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,18 +32,37 @@ const recorder = (answer: () => Promise<Response>) => {
   return { calls, fake };
 };
 
-const waits: number[] = [];
-const options = (fake: ProofSender) => ({
+/**
+ * The SDK's standard retry strategy, with a backoff that waits nothing and records each wait
+ * it was asked for: the base delay the strategy chose (after a throttle or a fault) and the
+ * retry's number.
+ */
+const standardRetries = (maxAttempts = 3) => {
+  const backoffs: { base: number; retried: number }[] = [];
+  let base = Number.NaN;
+  const strategy = new StandardRetryStrategy({
+    maxAttempts,
+    backoff: {
+      setDelayBase: (delay: number) => {
+        base = delay;
+      },
+      computeNextBackoffDelay: (retried: number) => {
+        backoffs.push({ base, retried });
+        return 0;
+      },
+    },
+  });
+  return { strategy, backoffs };
+};
+
+const options = (fake: ProofSender, retryStrategy = standardRetries().strategy) => ({
   audience: 'aud',
   requestDigest: requestDigest(REQUEST),
   partitions: ['aws'] as const,
   extraStsOrigins: [],
   send: fake,
   now: () => NOW,
-  random: () => 0.5,
-  sleep: async (ms: number) => {
-    waits.push(ms);
-  },
+  retryStrategy,
 });
 
 /** Answers in turn, the last one for ever after. */
@@ -56,6 +76,10 @@ const throttled = () =>
     { status: 400 },
   );
 const identity = () => new Response(IDENTITY, { status: 200 });
+const refusedWith = (code: string) => () =>
+  new Response(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code></Error></ErrorResponse>`, {
+    status: 403,
+  });
 
 describe('verifyIdentityProof', () => {
   it('sends the rebuilt request, and normalises the caller', async () => {
@@ -144,10 +168,41 @@ describe('verifyIdentityProof', () => {
     await expect(verifyIdentityProof(proof, options(failing.fake))).rejects.toThrow(UpstreamError);
     expect(failing.calls).toHaveLength(3);
     const unreachable = recorder(async () => {
-      throw new TypeError('fetch failed');
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(), { code: 'ECONNREFUSED' }) });
     });
     await expect(verifyIdentityProof(proof, options(unreachable.fake))).rejects.toThrow(UpstreamError);
     expect(unreachable.calls).toHaveLength(3);
+  });
+
+  it('retries an attempt that timed out, as the SDK retries its own request timeout', async () => {
+    const late = recorder(async () => {
+      throw new DOMException('This operation was aborted', 'AbortError');
+    });
+    await expect(verifyIdentityProof(proof, options(late.fake))).rejects.toThrow(
+      'STS did not answer in time to verify the identity proof',
+    );
+    expect(late.calls).toHaveLength(3);
+  });
+
+  it.each<[string, () => Promise<Response>, string]>([
+    [
+      'a network failure the SDK does not retry',
+      async () => {
+        throw Object.assign(new Error('write EPROTO'), { code: 'EPROTO' });
+      },
+      'STS could not be reached to verify the identity proof',
+    ],
+    [
+      'a 501, a server error the SDK does not retry',
+      async () => new Response('no', { status: 501 }),
+      'STS failed to verify the identity proof (HTTP 501)',
+    ],
+  ])('answers UpstreamError, never a refusal, at once for %s', async (_, answer, message) => {
+    const { calls, fake } = recorder(answer);
+    const error = await verifyIdentityProof(proof, options(fake)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toBe(message);
+    expect(calls).toHaveLength(1);
   });
 
   it('keeps nothing of a network error but its kind, for a network error can quote the request', async () => {
@@ -187,26 +242,90 @@ describe('verifyIdentityProof', () => {
   });
 
   it('retries through throttling and faults, with the backoff of the SDK, and verifies', async () => {
-    waits.length = 0;
+    const { strategy, backoffs } = standardRetries();
     const { calls, fake } = answers(throttled, () => new Response('oops', { status: 500 }), identity);
-    await expect(verifyIdentityProof(proof, options(fake))).resolves.toMatchObject({
+    await expect(verifyIdentityProof(proof, options(fake, strategy))).resolves.toMatchObject({
       accountId: '111111111111',
     });
     expect(calls).toHaveLength(3);
-    expect(waits).toHaveLength(2);
-    // Full jitter (half, here) under the SDK's ceilings: 500 ms after a throttle, 100 * 2 ms after a second fault.
-    expect(waits).toEqual([250, 100]);
+    // The SDK's longer base after a throttle, its shorter one after a fault.
+    expect(Retry.throttlingDelay()).toBeGreaterThan(Retry.delay());
+    expect(backoffs).toEqual([
+      { base: Retry.throttlingDelay(), retried: 0 },
+      { base: Retry.delay(), retried: 1 },
+    ]);
   });
 
-  it('never retries a refusal', async () => {
-    const { calls, fake } = answers(
-      () =>
-        new Response('<ErrorResponse><Error><Code>ExpiredToken</Code></Error></ErrorResponse>', {
-          status: 403,
-        }),
-    );
-    await expect(verifyIdentityProof(proof, options(fake))).rejects.toThrow(/ExpiredToken/);
-    expect(calls).toHaveLength(1);
+  it.each(['ExpiredToken', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'AccessDenied'])(
+    'never retries a refusal: %s',
+    async (code) => {
+      const { strategy, backoffs } = standardRetries();
+      const { calls, fake } = answers(refusedWith(code));
+      const error = await verifyIdentityProof(proof, options(fake, strategy)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProofRefusedError);
+      expect((error as Error).message).toBe(
+        `Identity proof refused: STS rejected it with ${code} (HTTP 403)`,
+      );
+      expect(calls).toHaveLength(1);
+      expect(backoffs).toEqual([]);
+    },
+  );
+
+  it('makes three attempts with a strategy of its own when given none', async () => {
+    const failing = answers(() => new Response('oops', { status: 503 }));
+    const { retryStrategy, ...rest } = options(failing.fake);
+    expect(retryStrategy).toBeDefined();
+    // The SDK's own backoff, here: waits of at most 50 and 100 ms.
+    await expect(verifyIdentityProof(proof, rest)).rejects.toThrow(UpstreamError);
+    expect(failing.calls).toHaveLength(3);
+  });
+
+  describe('the retry quota', () => {
+    /** Verifications of one proof, in turn, through `strategy`: the attempts each made. */
+    const burst = async (strategy: StandardRetryStrategy, count: number, answer: () => Response) => {
+      const attempts: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const { calls, fake } = answers(answer);
+        await verifyIdentityProof(proof, options(fake, strategy)).catch(() => undefined);
+        attempts.push(calls.length);
+      }
+      return attempts;
+    };
+    const fault = () => new Response('oops', { status: 503 });
+
+    it('is shared by the verifications given one strategy: a burst of faults drains it, and later ones stop retrying', async () => {
+      const { strategy } = standardRetries();
+      const attempts = await burst(strategy, 25, fault);
+      // Each retry of a fault costs the SDK's retry cost, out of its initial tokens.
+      const affordable = Math.floor(INITIAL_RETRY_TOKENS / Retry.cost());
+      expect(attempts.reduce((sum, n) => sum + n - 1, 0)).toBe(affordable);
+      expect(attempts.slice(0, Math.floor(affordable / 2))).toEqual(
+        Array(Math.floor(affordable / 2)).fill(3),
+      );
+      expect(attempts.slice(-3)).toEqual([1, 1, 1]);
+      // Another strategy has a quota of its own.
+      expect(await burst(standardRetries().strategy, 1, fault)).toEqual([3]);
+    });
+
+    it('keeps answering Throttled, with no retry, once throttling drained it', async () => {
+      const { strategy } = standardRetries();
+      const attempts = await burst(strategy, 60, throttled);
+      expect(attempts.reduce((sum, n) => sum + n - 1, 0)).toBe(
+        Math.floor(INITIAL_RETRY_TOKENS / Retry.throttlingCost()),
+      );
+      const { calls, fake } = answers(throttled);
+      await expect(verifyIdentityProof(proof, options(fake, strategy))).rejects.toThrow(ThrottledError);
+      expect(calls).toHaveLength(1);
+    });
+
+    it('is refilled by answers', async () => {
+      const { strategy } = standardRetries();
+      await burst(strategy, 25, fault);
+      expect(await burst(strategy, 1, fault)).toEqual([1]);
+      // Each answer gives a token back: answers worth one retry's cost buy one retry more, not two.
+      await burst(strategy, Math.ceil(Retry.cost() / NO_RETRY_INCREMENT), identity);
+      expect(await burst(strategy, 1, fault)).toEqual([2]);
+    });
   });
 
   it('takes a deadline that is not a whole number of milliseconds', async () => {
@@ -218,21 +337,28 @@ describe('verifyIdentityProof', () => {
     });
   });
 
-  it('stops retrying when the deadline would pass during the wait', async () => {
-    let clock = 0;
+  it('stops retrying when the deadline could pass during the wait', async () => {
     const { calls, fake } = answers(throttled);
     const attempt = verifyIdentityProof(proof, {
       ...options(fake),
-      deadlineMs: 600,
-      monotonic: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
-      // The longest backoff: 500 ms after a first throttle, past the deadline's 600 less its margin.
-      random: () => 0.999_999,
+      // The longest backoff after a first throttle is past what the deadline's margin leaves.
+      deadlineMs: 250 + Retry.throttlingDelay(),
+      monotonic: () => 0,
     });
     await expect(attempt).rejects.toThrow(ThrottledError);
     expect(calls).toHaveLength(1);
+  });
+
+  it('retries a fault while its longest backoff fits before the deadline, and no further', async () => {
+    const { calls, fake } = answers(() => new Response('oops', { status: 503 }));
+    const attempt = verifyIdentityProof(proof, {
+      ...options(fake),
+      // Room for the longest first backoff after a fault, not for the second's, twice as long.
+      deadlineMs: 250 + Retry.delay() + 1,
+      monotonic: () => 0,
+    });
+    await expect(attempt).rejects.toThrow(UpstreamError);
+    expect(calls).toHaveLength(2);
   });
 
   it('refuses a caller of a partition the broker does not take, even from a listed origin', async () => {
