@@ -9,7 +9,7 @@ import type { MetricsSink } from './audit/deferredMetrics.ts';
 import { recordAudit } from './audit/recordAudit.ts';
 import { type BrokerCaches, createBrokerCaches } from './cache/createBrokerCaches.ts';
 import { credentialCacheKey } from './cache/credentialCacheKey.ts';
-import { AccessDeniedError, BrokerError, InternalError } from './errors.ts';
+import { AccessDeniedError, BrokerError, InternalError, ProofRefusedError } from './errors.ts';
 import type { ProofVerifier } from './identity/proofBinding.ts';
 import { proofRetryStrategy } from './identity/proofRetryStrategy.ts';
 import { type ProofSender, proofSender } from './identity/proofSender.ts';
@@ -46,6 +46,16 @@ export interface BrokerDependencies {
 }
 
 /**
+ * The verifier of a broker of Function URL requests, whose callers Lambda names: it has no
+ * audience, so it accepts no proof. The handler gives such a broker URL requests only.
+ */
+const refuseProofs: ProofVerifier = async () => {
+  throw new ProofRefusedError(
+    'Identity proof refused: this broker takes Function URL requests, whose signer is the caller',
+  );
+};
+
+/**
  * The broker's steps for one request: validate, identify, authorize, cache or assume,
  * respond. `deadlineMs` is how long the request may still take, such as Lambda's remaining time.
  */
@@ -75,19 +85,21 @@ export function createBroker(deps: BrokerDependencies): Broker {
     proofSender(sts.config.requestHandler)(request, abortSignal);
   // One for all of this broker's requests: they share its retry quota.
   const retryStrategy = proofRetryStrategy();
+  const verifyBySts =
+    (audience: string): ProofVerifier =>
+    (proof, binding) =>
+      verifyIdentityProof(proof, {
+        ...binding,
+        audience,
+        partitions: config.proofPartitions,
+        extraStsOrigins: config.extraStsOrigins,
+        send,
+        retryStrategy,
+        now: () => new Date(now()),
+      });
   const verify = verifyOnce(
     caches.proofs,
-    deps.verifyProof ??
-      ((proof, binding) =>
-        verifyIdentityProof(proof, {
-          ...binding,
-          audience: config.audience,
-          partitions: config.proofPartitions,
-          extraStsOrigins: config.extraStsOrigins,
-          send,
-          retryStrategy,
-          now: () => new Date(now()),
-        })),
+    deps.verifyProof ?? (config.entry === 'invoke' ? verifyBySts(config.audience) : refuseProofs),
   );
 
   const broker = async (payload: unknown, origin: RequestOrigin, requestId: string, deadlineMs?: number) => {

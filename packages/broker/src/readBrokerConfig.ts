@@ -11,7 +11,9 @@ import type { AccessPolicySource } from './policy/loadAccessPolicy.ts';
 export type BrokerEntry = 'invoke' | 'url';
 
 /** What the broker reads from its environment, once, at cold start. */
-export interface BrokerConfig {
+export type BrokerConfig = BrokerSettings & ProofSettings;
+
+interface BrokerSettings {
   /** The function's region; STS is called at this region's endpoint. */
   readonly region: string;
   /** The ARN partition of that region: `aws`, `aws-cn` or `aws-us-gov`. */
@@ -25,14 +27,8 @@ export interface BrokerConfig {
   readonly accountId?: string | undefined;
   /** The target role assumed when a request names none. */
   readonly defaultRoleName: string;
-  /**
-   * The value an identity proof's signed `x-stscreds-audience` header must carry: unique to
-   * this deployment, such as the function's ARN, so that a proof for another broker is refused.
-   */
-  readonly audience: string;
   /** STS origins trusted besides the genuine endpoints, such as a local moto. Dev and tests only. */
   readonly extraStsOrigins: readonly string[];
-  readonly entry: BrokerEntry;
   readonly policySource: AccessPolicySource;
   readonly cache: {
     /** The most credentials (and, apart, verified proofs) kept per container. */
@@ -41,6 +37,23 @@ export interface BrokerConfig {
     readonly minRemainingMs: number;
   };
 }
+
+/** The entry, and what checking identity proofs needs: only a broker of direct invokes checks them. */
+type ProofSettings =
+  | {
+      readonly entry: 'invoke';
+      /**
+       * The value an identity proof's signed `x-stscreds-audience` header must carry: unique to
+       * this deployment, such as the function's ARN, so that a proof for another broker is refused.
+       */
+      readonly audience: string;
+    }
+  | {
+      /** Lambda names the caller of a Function URL request; this broker checks no proof. */
+      readonly entry: 'url';
+      /** Read when set, and unused: a URL broker checks no proof. */
+      readonly audience?: string | undefined;
+    };
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
@@ -148,14 +161,6 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
   const defaultRoleName =
     optional('STSCREDS_DEFAULT_ROLE_NAME', matching(ROLE_NAME), 'must be an IAM role name') ??
     DEFAULT_ROLE_NAME;
-  // No default: a default would be shared by every deployment, and a proof for one broker
-  // would then be accepted by all of them.
-  const audience = required(
-    'STSCREDS_AUDIENCE',
-    matching(/^[\x21-\x7e]{1,256}$/),
-    'must be 1-256 printable ASCII characters',
-    'must be set to a value unique to this deployment, such as the function ARN',
-  );
   const proofPartitions = list(
     'STSCREDS_PROOF_PARTITIONS',
     (parts) => parts.length > 0 && parts.every((part) => (PARTITIONS as readonly string[]).includes(part)),
@@ -172,6 +177,21 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     (value) => value === 'invoke' || value === 'url',
     'must be invoke or url: one function takes one entry',
   ) ?? 'invoke') as BrokerEntry;
+  const audienceOf = entry === 'url' ? optional : required;
+  // No default: a default would be shared by every deployment, and a proof for one broker
+  // would then be accepted by all of them. A URL broker checks no proof, and needs none.
+  const audience = audienceOf(
+    'STSCREDS_AUDIENCE',
+    matching(/^[\x21-\x7e]{1,256}$/),
+    'must be 1-256 printable ASCII characters',
+    'must be set to a value unique to this deployment, such as the function ARN',
+  );
+  const proofs: ProofSettings | undefined =
+    entry === 'url'
+      ? { entry, ...(audience !== undefined && { audience }) }
+      : audience === undefined
+        ? undefined
+        : { entry, audience };
   const nonEmpty = (value: string) => value.length > 0;
   const inline = optional('STSCREDS_ACCESS_POLICY', nonEmpty, 'must not be empty');
   const path = optional('STSCREDS_ACCESS_POLICY_FILE', nonEmpty, 'must not be empty');
@@ -188,7 +208,7 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
   if (
     problems.length > 0 ||
     region === undefined ||
-    audience === undefined ||
+    proofs === undefined ||
     maxAgeSeconds === undefined ||
     maxEntries === undefined ||
     minRemainingSeconds === undefined
@@ -202,9 +222,8 @@ export function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     proofPartitions: proofPartitions ?? [partition],
     ...(accountId && { accountId }),
     defaultRoleName,
-    audience,
     extraStsOrigins,
-    entry,
+    ...proofs,
     policySource: policySourceOf(inline, path, parameter, maxAgeSeconds),
     cache: { maxEntries, minRemainingMs: minRemainingSeconds * 1000 },
   };

@@ -678,3 +678,53 @@ describe('createBroker retries of identity-proof verification', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });
+
+describe('createBroker of Function URL requests', () => {
+  it('has no audience, and refuses any identity proof unchecked, with no STS call', async () => {
+    let heard = 0;
+    const sts = await new Promise<{ origin: string; close: () => Promise<void> }>((resolve) => {
+      const server = createServer((_request, response) => {
+        heard += 1;
+        response.writeHead(500).end();
+      });
+      server.listen(0, '127.0.0.1', () =>
+        resolve({
+          origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          close: () => new Promise((done) => server.close(() => done())),
+        }),
+      );
+    });
+    try {
+      const { audience: _audience, ...invokeConfig } = testConfig({ extraStsOrigins: [sts.origin] });
+      const config = { ...invokeConfig, entry: 'url' as const };
+      const run = createBroker({
+        config,
+        sts: new STSClient({ region: 'us-west-2' }),
+        logger: verboseLogger(),
+        loadPolicy: loadAccessPolicy(config.policySource),
+      });
+      const request = { accountId: 'prod' };
+      const identity = await buildIdentityProof({
+        credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'secret' },
+        audience: 'stscreds-test',
+        stsEndpoint: sts.origin,
+        request,
+      });
+      // Only a handler that was wrongly wired would hand it a direct invoke: it still fails closed.
+      const { result } = await captureOutput(() =>
+        run({ ...request, identity }, { kind: 'invoke' }, 'req-1'),
+      );
+      expect(result).toMatchObject({
+        error: {
+          code: 'AccessDenied',
+          message:
+            'Identity proof refused: this broker takes Function URL requests, whose signer is the caller',
+        },
+      });
+      expect(heard).toBe(0);
+      expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    } finally {
+      await sts.close();
+    }
+  });
+});

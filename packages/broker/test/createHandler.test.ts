@@ -1,12 +1,14 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { buildIdentityProof } from '@stscreds/client';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../src/createHandler.ts';
 import type { FunctionUrlResult } from '../src/http/toFunctionUrlResult.ts';
 import { loadAccessPolicy } from '../src/policy/loadAccessPolicy.ts';
-import type { BrokerEntry } from '../src/readBrokerConfig.ts';
-import { ALICE, captureOutput, context, testConfig, verboseLogger } from './support.ts';
+import { type BrokerEntry, readBrokerConfig } from '../src/readBrokerConfig.ts';
+import { ALICE, alicePolicy, captureOutput, context, testConfig, verboseLogger } from './support.ts';
 
 const stsMock = mockClient(STSClient);
 afterEach(() => stsMock.reset());
@@ -191,5 +193,88 @@ describe('createHandler entries', () => {
     expect(result).toMatchObject({
       error: { code: 'ValidationError', message: expect.stringMatching(/Function URL only/) },
     });
+  });
+});
+
+describe('createHandler for a URL function configured without an audience', () => {
+  /** An HTTP handler for the STS client that counts what would have gone to STS, and sends nothing. */
+  class Unreachable extends NodeHttpHandler {
+    calls = 0;
+    override async handle(): Promise<never> {
+      this.calls += 1;
+      throw new Error('no STS in this test');
+    }
+  }
+
+  /** The URL function as deployed: its configuration read from an environment with no audience. */
+  const urlFunction = () => {
+    const config = readBrokerConfig({
+      AWS_REGION: 'us-west-2',
+      STSCREDS_ENTRY: 'url',
+      STSCREDS_BROKER_ACCOUNT_ID: '111111111111',
+      STSCREDS_ACCESS_POLICY: alicePolicy(),
+    });
+    expect(config).not.toHaveProperty('audience');
+    const network = new Unreachable();
+    const run = createHandler({
+      config,
+      sts: new STSClient({ region: 'us-west-2', requestHandler: network }),
+      logger: verboseLogger(),
+      loadPolicy: loadAccessPolicy(config.policySource),
+    });
+    const call = async (event: unknown) =>
+      (await captureOutput(() => run(event, context('req-9')))).result as FunctionUrlResult & {
+        body: string;
+      };
+    return { call, network };
+  };
+
+  it('issues to the AWS_IAM signer of a Function URL request', async () => {
+    issue();
+    const { call, network } = urlFunction();
+    const result = await call(urlEvent());
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ Version: 1, AccountId: '222222222222' });
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input.SourceIdentity).toBe(
+      'aws,iam,,111111111111,user+alice',
+    );
+    expect(network.calls).toBe(0);
+  });
+
+  it('answers a Function URL request that carries an identity proof 400, checking nothing', async () => {
+    const { call, network } = urlFunction();
+    const result = await call(
+      urlEvent({ body: '{"accountId":"prod","identity":{"url":"","headers":{},"body":""}}' }),
+    );
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'ValidationError' } });
+    expect(network.calls).toBe(0);
+  });
+
+  it.each<[string, () => Promise<unknown>]>([
+    ['a direct invoke', async () => ({ accountId: 'prod' })],
+    [
+      'a direct invoke with a signed identity proof',
+      async () => {
+        const request = { accountId: 'prod' };
+        const identity = await buildIdentityProof({
+          credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'secret' },
+          audience: 'arn:aws:lambda:us-west-2:111111111111:function:getSTScreds-url',
+          request,
+        });
+        return { ...request, identity };
+      },
+    ],
+    ['a URL-shaped event of the wrong version', async () => ({ ...urlEvent(), version: '1.0' })],
+    ['no event', async () => null],
+    ['a string', async () => '{"accountId":"prod"}'],
+  ])('refuses %s, with no STS call and no proof checked', async (_, event) => {
+    issue();
+    const { call, network } = urlFunction();
+    expect(await call(await event())).toMatchObject({
+      error: { code: 'ValidationError', message: expect.stringMatching(/Function URL only/) },
+    });
+    expect(network.calls).toBe(0);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });

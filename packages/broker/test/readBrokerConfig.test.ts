@@ -69,12 +69,44 @@ describe('readBrokerConfig', () => {
     });
   });
 
+  it('reads a URL entry without an audience: Lambda names its callers, and it checks no proof', () => {
+    const url = { AWS_REGION: 'us-west-2', STSCREDS_ENTRY: 'url', STSCREDS_ACCESS_POLICY: POLICY };
+    expect(readBrokerConfig(url)).toEqual({
+      region: 'us-west-2',
+      partition: 'aws',
+      proofPartitions: ['aws'],
+      defaultRoleName: 'lambda_sts',
+      extraStsOrigins: [],
+      entry: 'url',
+      policySource: { kind: 'inline', json: POLICY },
+      cache: { maxEntries: 10_000, minRemainingMs: 900_000 },
+    });
+    // Set, it is harmless: read and checked like any other variable.
+    expect(readBrokerConfig({ ...url, STSCREDS_AUDIENCE: AUDIENCE })).toMatchObject({
+      entry: 'url',
+      audience: AUDIENCE,
+    });
+    expect(() => readBrokerConfig({ ...url, STSCREDS_AUDIENCE: 'a b' })).toThrow(
+      /STSCREDS_AUDIENCE must be 1-256 printable/,
+    );
+  });
+
   it.each([
     ['no region', { STSCREDS_AUDIENCE: AUDIENCE, STSCREDS_ACCESS_POLICY: POLICY }, /AWS_REGION/],
     [
       'no audience: a default would be shared by every deployment',
       { AWS_REGION: 'us-west-2', STSCREDS_ACCESS_POLICY: POLICY },
       /STSCREDS_AUDIENCE must be set to a value unique to this deployment/,
+    ],
+    [
+      'no audience for an entry that is named invoke',
+      { AWS_REGION: 'us-west-2', STSCREDS_ENTRY: 'invoke', STSCREDS_ACCESS_POLICY: POLICY },
+      /STSCREDS_AUDIENCE must be set to a value unique to this deployment/,
+    ],
+    [
+      'no audience for an entry that is misspelt: it is no URL entry',
+      { AWS_REGION: 'us-west-2', STSCREDS_ENTRY: 'URL', STSCREDS_ACCESS_POLICY: POLICY },
+      /STSCREDS_ENTRY must be invoke or url.*STSCREDS_AUDIENCE must be set/,
     ],
     ['an empty audience', { ...base, STSCREDS_AUDIENCE: '' }, /STSCREDS_AUDIENCE must be 1-256 printable/],
     ['an audience with a space', { ...base, STSCREDS_AUDIENCE: 'a b' }, /STSCREDS_AUDIENCE/],

@@ -43,13 +43,16 @@ export const alicePolicy = (rules: object[] = []) =>
     ],
   });
 
+/** The audience of {@link testConfig}'s broker. */
+export const TEST_AUDIENCE = 'stscreds-test';
+
 export const testConfig = (overrides: Partial<BrokerConfig> = {}): BrokerConfig => ({
   region: 'us-west-2',
   partition: 'aws',
   proofPartitions: ['aws'],
   accountId: '111111111111',
   defaultRoleName: 'lambda_sts',
-  audience: 'stscreds-test',
+  audience: TEST_AUDIENCE,
   extraStsOrigins: [],
   entry: 'invoke',
   policySource: { kind: 'inline', json: alicePolicy() },

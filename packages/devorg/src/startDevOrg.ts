@@ -123,8 +123,10 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
       handler,
     });
     // The Function URL gets a broker of its own that takes URL events only: a Function URL event
-    // sent through the Invoke API could claim any caller (docs/identity-proof.md).
-    const urlConfig: BrokerConfig = { ...config, entry: 'url' };
+    // sent through the Invoke API could claim any caller (docs/identity-proof.md). Lambda names
+    // its callers, so it checks no proof and has no audience, as deployed.
+    const { audience: _audience, ...withoutAudience } = config;
+    const urlConfig: BrokerConfig = { ...withoutAudience, entry: 'url' };
     functionUrl = await serveFunctionUrl({
       region: DEV_ORG.region,
       users: seeded.callers,

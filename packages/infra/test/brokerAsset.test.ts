@@ -37,6 +37,23 @@ describe('the shipped broker asset', () => {
     expect(answer.error.requestId).toBe('req-1');
   }, 60_000);
 
+  it('runs as the URL function with no audience: built, it refuses a direct invoke as not a Function URL request', async () => {
+    const { STSCREDS_AUDIENCE: _audience, ...withoutAudience } = COLD_START_ENV;
+    const script = `const { handler } = await import(${JSON.stringify(entry)});
+      const answer = await handler({ accountId: 'prod' }, { awsRequestId: 'req-2' });
+      console.log(JSON.stringify(answer));`;
+    const answer = JSON.parse(
+      await inFreshNode(script, {
+        ...withoutAudience,
+        STSCREDS_ENTRY: 'url',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      }),
+    );
+    // A misconfigured broker would answer InternalError ("The broker is misconfigured").
+    expect(answer.error).toMatchObject({ code: 'ValidationError', requestId: 'req-2' });
+    expect(answer.error.message).toMatch(/Function URL only/);
+  }, 60_000);
+
   it('has every chunk it loads on demand (the SSM client, Powertools Metrics) inside the folder, loadable', async () => {
     const chunks = readdirSync(join(BROKER_ASSET_DIR, 'chunks'));
     expect(chunks.some((name) => name.startsWith('ssm-'))).toBe(true);

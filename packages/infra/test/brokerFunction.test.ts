@@ -106,4 +106,24 @@ describe('BrokerFunction', () => {
       'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:getSTScreds',
     );
   }, 60_000);
+
+  it('gives an audience only to the function that checks identity proofs, not to the URL function', () => {
+    const stack = new Stack(new App(), 'Broker', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const accessPolicyParameter = new ssm.StringParameter(stack, 'Policy', { stringValue: '{}' });
+    // As BrokerStack builds both, from one set of props.
+    const common = { role, accessPolicyParameter, audience: 'my-broker' };
+    new BrokerFunction(stack, 'Broker', common);
+    new BrokerFunction(stack, 'UrlBroker', { ...common, functionName: 'getSTScreds-url', takes: 'url' });
+    const variables = Object.values(
+      Template.fromStack(stack).findResources('AWS::Lambda::Function') as Record<
+        string,
+        { Properties: { Environment: { Variables: Record<string, unknown> } } }
+      >,
+    ).map((fn) => fn.Properties.Environment.Variables);
+    expect(variables.find((v) => v.STSCREDS_ENTRY === 'invoke')?.STSCREDS_AUDIENCE).toBe('my-broker');
+    const url = variables.find((v) => v.STSCREDS_ENTRY === 'url');
+    expect(url).toBeDefined();
+    expect(url).not.toHaveProperty('STSCREDS_AUDIENCE');
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ import { isFunctionUrlEvent } from '../../src/http/readFunctionUrlRequest.ts';
 import type { FunctionUrlResult } from '../../src/http/toFunctionUrlResult.ts';
 import { type Caller, toCaller } from '../../src/identity/caller.ts';
 import { loadAccessPolicy } from '../../src/policy/loadAccessPolicy.ts';
-import { ALICE, testConfig } from '../support.ts';
+import { ALICE, TEST_AUDIENCE, testConfig } from '../support.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Budget. A failure prints the seed and the path; STSCREDS_FUZZ_SEED replays it, and
@@ -100,7 +100,7 @@ const verifyProof = async (proof: IdentityProof): Promise<Caller> => {
 const config = testConfig({ entry: 'invoke' });
 const brokerOf = (entry: 'invoke' | 'url'): BrokerHandler =>
   createHandler({
-    config: { ...config, entry },
+    config: entry === 'url' ? { ...config, entry } : config,
     sts: new STSClient({ region: 'us-west-2' }),
     logger: new Logger({ serviceName: 'getSTScreds', logLevel: 'SILENT' }),
     loadPolicy: loadAccessPolicy(config.policySource),
@@ -207,7 +207,7 @@ const proofArb = (who: 'ALICE' | 'BOB' = 'ALICE'): fc.Arbitrary<IdentityProof> =
     headers: {
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
       'x-amz-date': amzDate(),
-      'x-stscreds-audience': config.audience,
+      'x-stscreds-audience': TEST_AUDIENCE,
       authorization: `AWS4-HMAC-SHA256 Credential=${who}/20261128/us-west-2/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-stscreds-audience, Signature=${n.toString(16).padStart(64, '0')}`,
     },
     body: GET_CALLER_IDENTITY_BODY,

@@ -24,7 +24,8 @@ export interface BrokerFunctionProps {
   readonly accessPolicyMaxAgeSeconds?: number;
   /**
    * What identity proofs must sign in `x-stscreds-audience`: unique to this broker, so that a
-   * proof made for another is refused. @default - the function's ARN
+   * proof made for another is refused. A `url` function checks no proof: it gets none.
+   * @default - the function's ARN
    */
   readonly audience?: string;
   /** The role assumed when a request names none. @default 'lambda_sts' */
@@ -126,14 +127,17 @@ export class BrokerFunction extends Construct {
         // Callers of the broker's own account are trusted whatever the access policy lists.
         STSCREDS_BROKER_ACCOUNT_ID: Stack.of(this).account,
         STSCREDS_DEFAULT_ROLE_NAME: props.defaultRoleName ?? DEFAULT_ROLE_NAME,
-        STSCREDS_AUDIENCE:
-          props.audience ??
-          Stack.of(this).formatArn({
-            service: 'lambda',
-            resource: 'function',
-            resourceName: functionName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
+        // Only the function of direct invokes checks identity proofs; Lambda names a URL's callers.
+        ...(this.takes === 'invoke' && {
+          STSCREDS_AUDIENCE:
+            props.audience ??
+            Stack.of(this).formatArn({
+              service: 'lambda',
+              resource: 'function',
+              resourceName: functionName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+        }),
         STSCREDS_ENTRY: this.takes,
         STSCREDS_ACCESS_POLICY_SSM_PARAMETER: props.accessPolicyParameter.parameterName,
         STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: String(props.accessPolicyMaxAgeSeconds ?? 300),
