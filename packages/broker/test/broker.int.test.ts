@@ -18,9 +18,8 @@ import {
   type FaultProxy,
   type MotoServer,
   type SeededOrganization,
-  seedOrganization,
   startFaultProxy,
-  startMotoServer,
+  startSeededMoto,
 } from '@stscreds/devorg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../src/createHandler.ts';
@@ -64,9 +63,7 @@ const policy = () =>
   });
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  org = await seedOrganization(moto.endpoint);
-  await moto.enforceAuth();
+  ({ moto, org } = await startSeededMoto());
   [alice, bob] = org.callers as [DevUser, DevUser];
   proxy = await startFaultProxy(moto.endpoint);
   brokerCredentials = await assumeBrokerRole(moto.endpoint, org);

@@ -8,9 +8,8 @@ import {
   type FaultProxy,
   type MotoServer,
   type SeededOrganization,
-  seedOrganization,
   startFaultProxy,
-  startMotoServer,
+  startSeededMoto,
 } from '@stscreds/devorg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BrokerDependencies, createBroker } from '../src/createBroker.ts';
@@ -27,9 +26,7 @@ let brokerCredentials: { accessKeyId: string; secretAccessKey: string; sessionTo
 let clock: number;
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  org = await seedOrganization(moto.endpoint);
-  await moto.enforceAuth();
+  ({ moto, org } = await startSeededMoto());
   [alice] = org.callers as [DevUser];
   proxy = await startFaultProxy(moto.endpoint);
   brokerCredentials = await assumeBrokerRole(moto.endpoint, org);

@@ -3,13 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand } from '@aws-sdk/client-lambda';
-import {
-  DEV_ORG,
-  type MotoServer,
-  type SeededOrganization,
-  seedOrganization,
-  startMotoServer,
-} from '@stscreds/devorg';
+import { DEV_ORG, type MotoServer, type SeededOrganization, startSeededMoto } from '@stscreds/devorg';
 import { liveIamClients, liveLambdaClients, loadSimulator } from '@stscreds/iam/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../src/commands/verify.ts';
@@ -21,9 +15,7 @@ const [prod, staging] = DEV_ORG.targets.map((t) => t.accountId) as [string, stri
 let moto: MotoServer;
 let org: SeededOrganization;
 beforeAll(async () => {
-  moto = await startMotoServer();
-  org = await seedOrganization(moto.endpoint);
-  await moto.enforceAuth();
+  ({ moto, org } = await startSeededMoto());
 });
 afterAll(async () => {
   await moto?.stop();

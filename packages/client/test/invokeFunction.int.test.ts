@@ -6,9 +6,8 @@ import {
   assumeBrokerRole,
   type MotoServer,
   type SeededOrganization,
-  seedOrganization,
   serveLambdaInvoke,
-  startMotoServer,
+  startSeededMoto,
 } from '@stscreds/devorg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeBroker } from '../src/invokeBroker.ts';
@@ -20,9 +19,7 @@ let moto: MotoServer;
 let org: SeededOrganization;
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  org = await seedOrganization(moto.endpoint);
-  await moto.enforceAuth();
+  ({ moto, org } = await startSeededMoto());
 });
 afterAll(() => moto?.stop());
 

@@ -23,5 +23,7 @@ export type { Fault, FaultPlan, FaultProxy, RecordedRequest } from './startFault
 export { startFaultProxy } from './startFaultProxy.ts';
 export type { MotoServer, StartMotoServerOptions } from './startMotoServer.ts';
 export { MotoServerError, startMotoServer } from './startMotoServer.ts';
+export type { SeededMoto } from './startSeededMoto.ts';
+export { startSeededMoto } from './startSeededMoto.ts';
 export type { BrokerState, DevState, DevStatePaths } from './writeDevState.ts';
 export { writeDevState } from './writeDevState.ts';

@@ -11,11 +11,12 @@ import {
   loadAccessPolicy,
 } from '@stscreds/broker';
 import { DEV_ORG, devAccessPolicy } from './defaults.ts';
-import { type SeededOrganization, seedOrganization } from './seedOrganization.ts';
+import type { SeededOrganization } from './seedOrganization.ts';
 import { type FederationServer, serveFederationEndpoint } from './serveFederationEndpoint.ts';
 import { type FunctionUrlServer, serveFunctionUrl } from './serveFunctionUrl.ts';
 import { type LambdaInvokeServer, serveLambdaInvoke } from './serveLambdaInvoke.ts';
-import { type MotoServer, startMotoServer } from './startMotoServer.ts';
+import type { MotoServer } from './startMotoServer.ts';
+import { startSeededMoto } from './startSeededMoto.ts';
 import { type BrokerState, type DevStatePaths, writeDevState } from './writeDevState.ts';
 
 export interface StartDevOrgOptions {
@@ -59,7 +60,9 @@ export interface DevOrg {
  * try { … } finally { await org.stop(); }
  */
 export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<DevOrg> {
-  const moto = await startMotoServer({ ...(options.motoCommand && { command: options.motoCommand }) });
+  const { moto, org: seeded } = await startSeededMoto({
+    ...(options.motoCommand && { command: options.motoCommand }),
+  });
   let lambda: LambdaInvokeServer | undefined;
   let functionUrl: FunctionUrlServer | undefined;
   let federation: FederationServer | undefined;
@@ -70,9 +73,6 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
     await moto.stop();
   };
   try {
-    const seeded = await seedOrganization(moto.endpoint);
-    await moto.enforceAuth();
-
     // As on Lambda, the broker holds a session of its execution role, renewed before it expires.
     const credentials = fromTemporaryCredentials({
       params: { RoleArn: seeded.brokerRoleArn, RoleSessionName: DEV_ORG.functionName, DurationSeconds: 3600 },
