@@ -12,7 +12,7 @@ const typesOnly = (names: string[]) => (production ? names : []);
 const config: KnipConfig = {
   include: ['dependencies', 'unlisted', 'unresolved', 'binaries'],
   // The workspace's own command, linked by npm from packages/cli; cfn-lint comes from pip.
-  ignoreBinaries: ['stscreds', 'cfn-lint'],
+  ignoreBinaries: ['stscreds', 'cfn-lint', 'mkfifo'],
   workspaces: {
     '.': {
       entry: ['bench/*.ts', 'scripts/*.{ts,mjs}', 'test/**/*.ts'],

@@ -1,4 +1,5 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveRequest } from '@stscreds/client';
@@ -7,6 +8,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerFromCache, cachedGetOf, OPTIONS } from '../src/answerFromCache.ts';
 import { cachedCredentials } from '../src/cache/cachedCredentials.ts';
+import { entryPath } from '../src/cache/cacheEntry.ts';
 import { type GetInput, registerGetCommand } from '../src/commands/get.ts';
 import { formatCredentials } from '../src/formatCredentials.ts';
 import type { GlobalOptions } from '../src/globalOptions.ts';
@@ -241,6 +243,7 @@ describe('answerFromCache', () => {
     const caller = { accessKeyId: 'AKIACALLER0000000001', secretAccessKey: 'alice-secret' };
     const key = await resolveRequest({ ...get.request, credentials: caller }).cacheKey(caller);
     await cachedCredentials(key, async () => credentials);
+    return entryPath(join(work, 'cache', 'stscreds'), key);
   };
 
   it('answers what get prints, from the entry get wrote', async () => {
@@ -279,6 +282,47 @@ describe('answerFromCache', () => {
 
   it('answers nothing when get would ask the broker: too little time left', async () => {
     await fill(ARGS, { ...CREDENTIALS, Expiration: new Date(Date.now() + 10 * 60_000).toISOString() });
+    expect(await answerFromCache(ARGS)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a symlink to an entry',
+      async (path: string) => {
+        await rename(path, `${path}.real`);
+        await symlink(`${path}.real`, path);
+      },
+    ],
+    ['an entry others may write', (path: string) => chmod(path, 0o666)],
+    [
+      'a FIFO where the entry was',
+      async (path: string) => {
+        await rm(path);
+        execFileSync('mkfifo', [path]);
+      },
+    ],
+    [
+      'an entry outside the contract',
+      (path: string) =>
+        writeFile(
+          path,
+          JSON.stringify({ credentials: { ...CREDENTIALS, AccountId: 'x' }, failures: 0, retryAt: 0 }),
+          { mode: 0o600 },
+        ),
+    ],
+    [
+      'an entry with a key the contract does not name',
+      (path: string) =>
+        writeFile(
+          path,
+          JSON.stringify({ credentials: { ...CREDENTIALS, Extra: 1 }, failures: 0, retryAt: 0 }),
+          { mode: 0o600 },
+        ),
+    ],
+    ['a torn entry', (path: string) => writeFile(path, '{"credentials":{"Version":1,', { mode: 0o600 })],
+  ])('answers nothing from %s, planted where get wrote, and never hangs', async (_, plant) => {
+    const path = await fill(ARGS);
+    await plant(path);
     expect(await answerFromCache(ARGS)).toBeUndefined();
   });
 
