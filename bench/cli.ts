@@ -130,13 +130,8 @@ export async function measureCli(
   );
   const env: NodeJS.ProcessEnv = {
     ...(variant.withoutEnv ? omit(inherited, variant.withoutEnv) : inherited),
+    ...org.environment,
     XDG_CACHE_HOME: cacheDir,
-    AWS_CONFIG_FILE: org.paths.config,
-    AWS_SHARED_CREDENTIALS_FILE: org.paths.credentials,
-    AWS_ENDPOINT_URL: org.moto.endpoint,
-    AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
-    AWS_REGION: 'us-west-2',
-    STSCREDS_AUDIENCE: org.broker.audience,
   };
   const node = variant.node ?? process.execPath;
   const get = [node, bin, 'get', 'prod', '--format', 'process', '--profile', 'alice'];

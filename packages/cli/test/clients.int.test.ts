@@ -36,14 +36,9 @@ beforeAll(async () => {
   );
   env = {
     ...inherited,
+    ...org.environment,
     NODE_NO_WARNINGS: '1',
     XDG_CACHE_HOME: join(work, 'cache'),
-    AWS_CONFIG_FILE: org.paths.config,
-    AWS_SHARED_CREDENTIALS_FILE: org.paths.credentials,
-    AWS_ENDPOINT_URL: org.moto.endpoint,
-    AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
-    AWS_REGION: 'us-west-2',
-    STSCREDS_AUDIENCE: org.broker.audience,
   };
   secrets.push(...org.seeded.callers.map((c) => c.credentials.secretAccessKey));
 });

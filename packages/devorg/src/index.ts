@@ -26,4 +26,4 @@ export { MotoServerError, startMotoServer } from './startMotoServer.ts';
 export type { SeededMoto } from './startSeededMoto.ts';
 export { startSeededMoto } from './startSeededMoto.ts';
 export type { BrokerState, DevState, DevStatePaths } from './writeDevState.ts';
-export { writeDevState } from './writeDevState.ts';
+export { devEnvironment, writeDevState } from './writeDevState.ts';

@@ -17,7 +17,7 @@ import { type FunctionUrlServer, serveFunctionUrl } from './serveFunctionUrl.ts'
 import { type LambdaInvokeServer, serveLambdaInvoke } from './serveLambdaInvoke.ts';
 import type { MotoServer } from './startMotoServer.ts';
 import { startSeededMoto } from './startSeededMoto.ts';
-import { type BrokerState, type DevStatePaths, writeDevState } from './writeDevState.ts';
+import { type BrokerState, type DevStatePaths, devEnvironment, writeDevState } from './writeDevState.ts';
 
 export interface StartDevOrgOptions {
   /** Where the state folder goes. Default: `.stscreds/dev` under the working directory. */
@@ -46,6 +46,8 @@ export interface DevOrg {
   readonly handler: BrokerHandler;
   readonly logger: Logger;
   readonly paths: DevStatePaths;
+  /** The variables `env.sh` exports, which point the AWS CLI, the SDKs and stscreds here. */
+  readonly environment: Readonly<Record<string, string>>;
   /** Stops the Lambda endpoint and moto; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -161,7 +163,20 @@ export async function startDevOrg(options: StartDevOrgOptions = {}): Promise<Dev
         })),
       }),
     });
-    return { moto, lambda, functionUrl, federation, seeded, broker, handler, logger, paths, stop };
+    const environment = devEnvironment(paths, broker);
+    return {
+      moto,
+      lambda,
+      functionUrl,
+      federation,
+      seeded,
+      broker,
+      handler,
+      logger,
+      paths,
+      environment,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -87,6 +87,33 @@ const credentialsFile = (state: DevState): string =>
   ].join('\n');
 
 /**
+ * The variables that point the AWS CLI, the SDKs and stscreds at the local organization, as
+ * `env.sh` exports them: the two shared files, moto and the broker's Lambda endpoint, the
+ * region (also as `AWS_DEFAULT_REGION`, the only one boto3 and the AWS CLI v1 read), the
+ * audience the local broker's proofs must sign, and where the federation endpoint and the
+ * access policy's parameter are.
+ *
+ * @example
+ * spawn('stscreds', ['get', 'prod'], { env: { ...process.env, ...devEnvironment(paths, broker) } });
+ */
+export function devEnvironment(paths: DevStatePaths, broker: BrokerState): Record<string, string> {
+  return {
+    AWS_CONFIG_FILE: paths.config,
+    AWS_SHARED_CREDENTIALS_FILE: paths.credentials,
+    AWS_ENDPOINT_URL: broker.stsEndpoint,
+    AWS_ENDPOINT_URL_LAMBDA: broker.lambdaEndpoint,
+    AWS_REGION: broker.region,
+    AWS_DEFAULT_REGION: broker.region,
+    STSCREDS_AUDIENCE: broker.audience,
+    ...(broker.federationEndpoint && { STSCREDS_FEDERATION_ENDPOINT: broker.federationEndpoint }),
+    ...(broker.accessPolicyParameter && {
+      STSCREDS_ACCESS_POLICY_PARAMETER: broker.accessPolicyParameter,
+      STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: String(broker.accessPolicyMaxAgeSeconds ?? 300),
+    }),
+  };
+}
+
+/**
  * Writes the state folder that clients of the local organization read: `broker.json`, an
  * AWS `config` and `credentials` file with a profile per caller, the broker's
  * `access-policy.json`, and `env.sh`, which points the AWS CLI and SDKs at those files.
@@ -116,24 +143,9 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
       paths.envScript,
       [
         '# source me: points the AWS CLI, the SDKs and stscreds at the local organization',
-        `export AWS_CONFIG_FILE='${paths.config}'`,
-        `export AWS_SHARED_CREDENTIALS_FILE='${paths.credentials}'`,
-        `export AWS_ENDPOINT_URL='${state.broker.stsEndpoint}'`,
-        `export AWS_ENDPOINT_URL_LAMBDA='${state.broker.lambdaEndpoint}'`,
-        `export AWS_REGION='${state.broker.region}'`,
-        // boto3 and the AWS CLI v1 read only this one.
-        `export AWS_DEFAULT_REGION='${state.broker.region}'`,
-        // The audience the local broker's proofs must sign; a client needs it to sign one.
-        `export STSCREDS_AUDIENCE='${state.broker.audience}'`,
-        ...(state.broker.federationEndpoint
-          ? [`export STSCREDS_FEDERATION_ENDPOINT='${state.broker.federationEndpoint}'`]
-          : []),
-        ...(state.broker.accessPolicyParameter
-          ? [
-              `export STSCREDS_ACCESS_POLICY_PARAMETER='${state.broker.accessPolicyParameter}'`,
-              `export STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS='${state.broker.accessPolicyMaxAgeSeconds ?? 300}'`,
-            ]
-          : []),
+        ...Object.entries(devEnvironment(paths, state.broker)).map(
+          ([name, value]) => `export ${name}='${value}'`,
+        ),
         '',
       ].join('\n'),
     ],

@@ -43,17 +43,9 @@ export async function startDevOrgCli(name: string): Promise<DevOrgCli> {
     ...Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('STSCREDS_')),
     ),
+    ...org.environment,
     NODE_NO_WARNINGS: '1',
     XDG_CACHE_HOME: join(work, 'cache'),
-    AWS_CONFIG_FILE: org.paths.config,
-    AWS_SHARED_CREDENTIALS_FILE: org.paths.credentials,
-    AWS_ENDPOINT_URL: org.moto.endpoint,
-    AWS_ENDPOINT_URL_LAMBDA: org.lambda.endpoint,
-    AWS_REGION: DEV_ORG.region,
-    STSCREDS_AUDIENCE: org.broker.audience,
-    STSCREDS_FEDERATION_ENDPOINT: org.federation.url,
-    STSCREDS_ACCESS_POLICY_PARAMETER: DEV_ORG.accessPolicyParameter,
-    STSCREDS_ACCESS_POLICY_MAX_AGE_SECONDS: String(DEV_ORG.accessPolicyMaxAgeSeconds),
   };
   return {
     org,
